@@ -1,0 +1,1 @@
+"""The `seqlab` command line."""

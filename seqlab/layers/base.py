@@ -1,0 +1,307 @@
+"""Parameter and Layer: the contract every seqlab layer keeps.
+
+A layer owns its parameters and computes, by hand, both directions:
+
+    out  = layer(x, training=..., mask=...)   # forward; keeps a cache
+    dx   = layer.backward(dout)               # uses the cache of the last call;
+                                              # adds dL/dθ into each Parameter.grad
+
+Structure rule: ``backward`` returns gradients shaped like the *inputs* of the
+last call (an array, or a list when the call took a list), and takes ``dout``
+shaped like its *outputs* (a list entry may be None: that output was unused).
+
+Shapes passed to ``build`` and ``compute_output_shape`` include the batch
+dimension (None when unknown), as in Keras.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from seqlab import config, initializers
+from seqlab.random import make_rng
+
+Shape = tuple
+
+
+class Parameter:
+    """A named array of weights and the gradient accumulated for it.
+
+    ``grad`` has the shape and dtype of ``value``; layers add into it during
+    ``backward`` (a parameter used twice collects both contributions).
+    """
+
+    __slots__ = ("name", "value", "grad", "trainable")
+
+    def __init__(self, name: str, value: np.ndarray, trainable: bool = True):
+        self.name = name
+        self.value = value
+        self.grad = np.zeros_like(value)
+        self.trainable = trainable
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.value.shape
+
+    def zero_grad(self) -> None:
+        self.grad[...] = 0
+
+    def assign(self, value: np.ndarray) -> None:
+        """Copy ``value`` in place (shape must match; dtype is converted)."""
+        value = np.asarray(value)
+        if value.shape != self.value.shape:
+            raise ValueError(
+                f"weight {self.name!r}: expected shape {self.value.shape}, got {value.shape}"
+            )
+        self.value[...] = value
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.name!r}, shape={self.value.shape}, dtype={self.value.dtype})"
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+class Layer:
+    """Base class of all layers (see the module docstring for the contract).
+
+    Subclasses implement ``build``, ``call``, ``backward``,
+    ``compute_output_shape`` and ``get_config``; masking layers set
+    ``supports_masking = True`` (the mask passes through unchanged) or
+    override ``compute_mask``.
+    """
+
+    supports_masking: ClassVar[bool] = False
+    _registry: ClassVar[dict[str, type[Layer]]] = {}
+    _name_counts: ClassVar[dict[str, int]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Layer._registry[cls.__name__] = cls
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        dtype: str | np.dtype | None = None,
+        trainable: bool = True,
+        input_shape: Sequence[int | None] | None = None,
+        seed: int | None = None,
+    ):
+        self.name = name if name is not None else self._auto_name()
+        self.dtype = np.dtype(dtype if dtype is not None else config.floatx()).name
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(
+                f"layer {self.name!r}: dtype must be 'float32' or 'float64', got {self.dtype!r}"
+            )
+        self.trainable = trainable
+        self.input_shape_arg = tuple(input_shape) if input_shape is not None else None
+        self.seed = seed
+        self.built = False
+        self._params: list[Parameter] = []
+        self._sublayers: list[Layer] = []
+        self._rng: np.random.Generator | None = None
+        self._cache: Any = None
+
+    # ----------------------------------------------------------------- naming
+    def _auto_name(self) -> str:
+        base = _snake_case(type(self).__name__)
+        n = Layer._name_counts.get(base, 0)
+        Layer._name_counts[base] = n + 1
+        return base if n == 0 else f"{base}_{n}"
+
+    # ------------------------------------------------------------- parameters
+    @property
+    def rng(self) -> np.random.Generator:
+        """This layer's generator (weights, dropout masks), made from ``seed``."""
+        if self._rng is None:
+            self._rng = make_rng(self.seed)
+        return self._rng
+
+    def add_weight(
+        self,
+        name: str,
+        shape: Sequence[int],
+        initializer: Any = "zeros",
+        trainable: bool = True,
+    ) -> Parameter:
+        """Create, initialise and register a parameter of this layer's dtype."""
+        init = initializers.get(initializer)
+        value = np.ascontiguousarray(init(tuple(shape), np.dtype(self.dtype), self.rng))
+        param = Parameter(f"{self.name}/{name}", value, trainable=trainable)
+        self._params.append(param)
+        return param
+
+    def add_sublayer(self, layer: Layer) -> Layer:
+        """Register a layer whose parameters belong to this one (wrappers)."""
+        self._sublayers.append(layer)
+        return layer
+
+    @property
+    def weights(self) -> list[Parameter]:
+        """All parameters, own first, then those of sublayers, in creation order."""
+        params = list(self._params)
+        for sub in self._sublayers:
+            params.extend(sub.weights)
+        return params
+
+    @property
+    def trainable_weights(self) -> list[Parameter]:
+        if not self.trainable:
+            return []
+        own = [p for p in self._params if p.trainable]
+        for sub in self._sublayers:
+            own.extend(sub.trainable_weights)
+        return own
+
+    @property
+    def non_trainable_weights(self) -> list[Parameter]:
+        trainable = {id(p) for p in self.trainable_weights}
+        return [p for p in self.weights if id(p) not in trainable]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weight arrays, in Keras order and layout."""
+        return [p.value.copy() for p in self.weights]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        """Load arrays in ``get_weights()`` order; shapes must match."""
+        params = self.weights
+        if not self.built:
+            raise RuntimeError(
+                f"layer {self.name!r} is not built yet: call it on data or build(input_shape)"
+                " before set_weights()"
+            )
+        if len(weights) != len(params):
+            raise ValueError(
+                f"layer {self.name!r}: expected {len(params)} weight arrays "
+                f"({[p.shape for p in params]}), got {len(weights)}"
+            )
+        for p, w in zip(params, weights):
+            p.assign(w)
+
+    def count_params(self) -> int:
+        return int(sum(p.value.size for p in self.weights))
+
+    def zero_grad(self) -> None:
+        for p in self.weights:
+            p.zero_grad()
+
+    # ----------------------------------------------------------------- calling
+    def __call__(self, inputs: Any, *, training: bool = False, mask: Any = None, **kwargs: Any):
+        from seqlab.layers import symbolic
+
+        if symbolic.any_symbolic(inputs, kwargs):
+            return symbolic.call_layer(self, inputs, mask=mask, **kwargs)
+        inputs = self._convert_inputs(inputs)
+        if not self.built:
+            self.build_from_inputs(inputs)
+        return self.call(inputs, training=training, mask=mask, **kwargs)
+
+    def build_from_inputs(self, inputs: Any) -> None:
+        shapes = [a.shape for a in inputs] if isinstance(inputs, list) else inputs.shape
+        self.build(shapes)
+        self.built = True
+
+    def _convert_inputs(self, inputs: Any) -> Any:
+        if isinstance(inputs, (list, tuple)):
+            return [self._convert_input(x) for x in inputs]
+        return self._convert_input(inputs)
+
+    def _convert_input(self, x: Any) -> np.ndarray:
+        """Float layers take float arrays in their own dtype (ints are cast)."""
+        arr = np.asarray(x)
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(
+                f"layer {self.name!r}: expected a numeric array, got dtype {arr.dtype}"
+            )
+        if arr.dtype != self.dtype:
+            arr = arr.astype(self.dtype)
+        return arr
+
+    def build(self, input_shape: Any) -> None:
+        """Create the parameters for inputs of ``input_shape`` (batch included)."""
+        self.built = True
+
+    def call(self, inputs: Any, training: bool = False, mask: Any = None, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement call()")
+
+    def backward(self, dout: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement backward()")
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        return input_shape
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask of this layer's output; by default it passes through
+        layers that support masking and stops at the others."""
+        return mask if self.supports_masking else None
+
+    def _require_cache(self) -> Any:
+        if self._cache is None:
+            raise RuntimeError(
+                f"layer {self.name!r}: backward() needs a forward call first"
+            )
+        return self._cache
+
+    # ------------------------------------------------------------------ checks
+    def _check_ndim(self, x: np.ndarray, ndim: int | None = None, min_ndim: int | None = None,
+                    what: str = "input") -> None:
+        if ndim is not None and x.ndim != ndim:
+            raise ValueError(
+                f"layer {self.name!r} ({type(self).__name__}): expected {what} of rank {ndim}, "
+                f"got rank {x.ndim} with shape {x.shape}"
+            )
+        if min_ndim is not None and x.ndim < min_ndim:
+            raise ValueError(
+                f"layer {self.name!r} ({type(self).__name__}): expected {what} of rank >= "
+                f"{min_ndim}, got rank {x.ndim} with shape {x.shape}"
+            )
+        if x.size == 0:
+            raise ValueError(
+                f"layer {self.name!r} ({type(self).__name__}): {what} is empty (shape {x.shape})"
+            )
+
+    def _check_last_dim(self, x: np.ndarray, expected: int, what: str = "input") -> None:
+        if x.shape[-1] != expected:
+            raise ValueError(
+                f"layer {self.name!r} ({type(self).__name__}): expected {what} with last "
+                f"dimension {expected}, got shape {x.shape}"
+            )
+
+    # ------------------------------------------------------------------ config
+    def get_config(self) -> dict[str, Any]:
+        """Constructor arguments under their own names (JSON-serialisable)."""
+        cfg: dict[str, Any] = {"name": self.name, "dtype": self.dtype, "trainable": self.trainable}
+        if self.input_shape_arg is not None:
+            cfg["input_shape"] = list(self.input_shape_arg)
+        if self.seed is not None:
+            cfg["seed"] = self.seed
+        return cfg
+
+    @classmethod
+    def from_config(cls, cfg: dict[str, Any]) -> Layer:
+        return cls(**cfg)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def serialize(layer: Layer) -> dict[str, Any]:
+    """``{"class_name": ..., "config": ...}`` for a layer (JSON-safe)."""
+    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+
+
+def deserialize(spec: dict[str, Any]) -> Layer:
+    """Rebuild a layer from ``serialize`` output."""
+    if not isinstance(spec, dict) or "class_name" not in spec or "config" not in spec:
+        raise ValueError(f"expected {{'class_name': ..., 'config': ...}}, got {spec!r}")
+    name = spec["class_name"]
+    cls = Layer._registry.get(name)
+    if cls is None:
+        raise ValueError(f"unknown layer class {name!r}; known: {sorted(Layer._registry)}")
+    return cls.from_config(dict(spec["config"]))
