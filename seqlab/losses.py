@@ -1,0 +1,195 @@
+"""Loss objects with Keras names, used by ``compile(loss=...)`` and the fit loop.
+
+Every loss gives its value and its gradient with respect to the predictions:
+
+    value, dy_pred = loss.value_and_grad(y_true, y_pred)   # float, array like y_pred
+    value = loss(y_true, y_pred)
+
+Values are reduced as Keras does (see :mod:`seqlab.functional.losses`): per
+sample over the last axis, then the mean over the batch (and time steps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from seqlab.functional import losses as F
+
+Kernel = Callable[..., tuple[float, Any]]
+
+
+class Loss:
+    """Base class: subclasses name their forward/backward kernels.
+
+    ``from_logits`` (cross-entropies only) says y_pred holds logits, not
+    probabilities; it is stored in the config.
+    """
+
+    _forward: ClassVar[Kernel]
+    _backward: ClassVar[Callable[[float, Any], tuple[None, np.ndarray]]]
+    alias: ClassVar[str] = ""
+    takes_logits: ClassVar[bool] = False
+
+    def __init__(self, from_logits: bool = False, name: str | None = None):
+        if not isinstance(from_logits, (bool, np.bool_)):
+            raise TypeError(
+                f"{type(self).__name__}: from_logits must be True or False, got {from_logits!r}"
+            )
+        if from_logits and not self.takes_logits:
+            raise ValueError(f"{type(self).__name__} does not take from_logits=True")
+        self.from_logits = bool(from_logits)
+        self.name = name if name is not None else self.alias
+
+    def _run(self, y_true: Any, y_pred: Any) -> tuple[float, Any]:
+        fwd = type(self)._forward
+        if self.takes_logits:
+            return fwd(y_true, y_pred, from_logits=self.from_logits)
+        return fwd(y_true, y_pred)
+
+    def __call__(self, y_true: Any, y_pred: Any) -> float:
+        """The mean loss as a Python float."""
+        return self._run(y_true, y_pred)[0]
+
+    def value_and_grad(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
+        """(mean loss, dL/dy_pred) with dL/dy_pred shaped and typed like y_pred."""
+        value, cache = self._run(y_true, y_pred)
+        _, dy_pred = type(self)._backward(1.0, cache)
+        return value, dy_pred
+
+    def get_config(self) -> dict[str, Any]:
+        cfg: dict[str, Any] = {"name": self.name}
+        if self.takes_logits:
+            cfg["from_logits"] = self.from_logits
+        return cfg
+
+    @classmethod
+    def from_config(cls, cfg: dict[str, Any]) -> Loss:
+        return cls(**cfg)
+
+    def __repr__(self) -> str:
+        logits = "from_logits=True" if self.from_logits else ""
+        return f"{type(self).__name__}({logits})"
+
+
+class BinaryCrossentropy(Loss):
+    """Binary cross-entropy; y_true (B,) is accepted with y_pred (B, 1)."""
+
+    _forward = staticmethod(F.binary_crossentropy)
+    _backward = staticmethod(F.binary_crossentropy_backward)
+    alias = "binary_crossentropy"
+    takes_logits = True
+
+
+class CategoricalCrossentropy(Loss):
+    """Cross-entropy with one-hot labels over the last axis."""
+
+    _forward = staticmethod(F.categorical_crossentropy)
+    _backward = staticmethod(F.categorical_crossentropy_backward)
+    alias = "categorical_crossentropy"
+    takes_logits = True
+
+
+class SparseCategoricalCrossentropy(Loss):
+    """Cross-entropy with integer class labels of shape y_pred.shape[:-1]."""
+
+    _forward = staticmethod(F.sparse_categorical_crossentropy)
+    _backward = staticmethod(F.sparse_categorical_crossentropy_backward)
+    alias = "sparse_categorical_crossentropy"
+    takes_logits = True
+
+
+class MeanSquaredError(Loss):
+    """Mean of (y_pred − y_true)²."""
+
+    _forward = staticmethod(F.mean_squared_error)
+    _backward = staticmethod(F.mean_squared_error_backward)
+    alias = "mean_squared_error"
+
+    def __init__(self, name: str | None = None):
+        super().__init__(from_logits=False, name=name)
+
+
+class MeanAbsoluteError(Loss):
+    """Mean of |y_pred − y_true|."""
+
+    _forward = staticmethod(F.mean_absolute_error)
+    _backward = staticmethod(F.mean_absolute_error_backward)
+    alias = "mean_absolute_error"
+
+    def __init__(self, name: str | None = None):
+        super().__init__(from_logits=False, name=name)
+
+
+_CLASSES: dict[str, type[Loss]] = {
+    cls.__name__: cls
+    for cls in (BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+                MeanSquaredError, MeanAbsoluteError)
+}
+
+_ALIASES: dict[str, type[Loss]] = {
+    "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+    "mean_squared_error": MeanSquaredError,
+    "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+    **_CLASSES,
+}
+
+
+def get(identifier: str | Loss) -> Loss:
+    """A Loss from a string alias (``"mse"``, ``"binary_crossentropy"``, a class
+    name), a Loss instance (returned as is) or a ``serialize`` dict."""
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(identifier)
+        if cls is None:
+            raise ValueError(f"unknown loss {identifier!r}; valid names: {sorted(_ALIASES)}")
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    raise TypeError(
+        f"loss must be a name such as 'mse', a seqlab.losses.Loss or a config dict, got "
+        f"{identifier!r} (plain functions cannot be used: the fit loop needs the gradient)"
+    )
+
+
+def serialize(loss: Loss) -> dict[str, Any]:
+    """``{"class_name": ..., "config": ...}`` (JSON-safe)."""
+    if not isinstance(loss, Loss):
+        raise TypeError(f"serialize expects a seqlab.losses.Loss, got {loss!r}")
+    return {"class_name": type(loss).__name__, "config": loss.get_config()}
+
+
+def deserialize(spec: dict[str, Any] | str) -> Loss:
+    """Rebuild a Loss from ``serialize`` output (or a string alias)."""
+    if isinstance(spec, str):
+        return get(spec)
+    if not isinstance(spec, dict) or "class_name" not in spec:
+        raise ValueError(f"expected {{'class_name': ..., 'config': ...}}, got {spec!r}")
+    cls = _CLASSES.get(spec["class_name"])
+    if cls is None:
+        raise ValueError(
+            f"unknown loss class {spec['class_name']!r}; known: {sorted(_CLASSES)}"
+        )
+    return cls.from_config(dict(spec.get("config", {})))
+
+
+__all__ = [
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "Loss",
+    "MeanAbsoluteError",
+    "MeanSquaredError",
+    "SparseCategoricalCrossentropy",
+    "deserialize",
+    "get",
+    "serialize",
+]
