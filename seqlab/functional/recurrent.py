@@ -1,0 +1,285 @@
+"""Recurrent time loops: the NumPy reference for SimpleRNN, LSTM and GRU.
+
+The layer computes the input projection for every step in one matmul,
+``xw = x W + b`` of shape (T, B, k·H), time-major, already reversed when it runs
+``go_backwards``. These kernels run only the loop over t = 0 … T−1 (forward) and
+back (BPTT). Row vectors and Keras layout throughout: ``U`` is (H, k·H) with the
+gate blocks side by side (LSTM i, f, c, o; GRU z, r, h).
+
+Common arguments
+    xw         (T, B, kH)  input projection incl. the input bias
+    U          (H, kH)     recurrent kernel
+    h0, c0     (B, H)      initial states
+    step_mask  None or bool (T, B); False = skip the step: the state is carried,
+               h_t = h_{t−1} (c_t = c_{t−1}), and that step's dxw is zero
+    rec_mask   None or (B, H) recurrent-dropout multipliers (already scaled by
+               1/(1−rate)), the same at every step and for every gate: the
+               recurrent product uses ĥ = h_{t−1} ⊙ rec_mask; the carry terms
+               (z ⊙ h_{t−1}, f ⊙ c_{t−1}) use the undropped state.
+    dhs        (T, B, H)   gradient arriving at every h_t from above
+    dh_last    (B, H)      gradient at the final state (dc_last for the cell state)
+
+Caches are dicts of named arrays (the per-step gates of shape (T, B, H)): the
+backward pass reads them and a trace can show them. Activation derivatives are
+taken from the outputs (tanh' = 1 − y², σ' = y(1 − y), …) by
+:func:`seqlab.functional.activations.activation_backward`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from seqlab.functional.activations import activation_backward, activation_forward
+
+Cache = dict[str, Any]
+
+
+def _state_at(states: np.ndarray, first: np.ndarray, t: int) -> np.ndarray:
+    """h_{t−1}: the state before step t (``first`` before step 0)."""
+    return states[t - 1] if t > 0 else first
+
+
+def _keep(step_mask: np.ndarray | None, t: int) -> np.ndarray | None:
+    """The (B, 1) bool column of rows that really run step t (None: all)."""
+    return None if step_mask is None else step_mask[t][:, None]
+
+
+def _split_masked(d: np.ndarray, keep: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Split a state gradient into (into the step's update, straight through the carry)."""
+    if keep is None:
+        return d, np.zeros_like(d)
+    return np.where(keep, d, 0), np.where(keep, 0, d)
+
+
+def _dropped(h: np.ndarray, rec_mask: np.ndarray | None) -> np.ndarray:
+    """ĥ = h ⊙ rec_mask (h itself without recurrent dropout)."""
+    return h if rec_mask is None else h * rec_mask
+
+
+# ------------------------------------------------------------------ SimpleRNN
+def simple_rnn_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray,
+                       step_mask: np.ndarray | None, rec_mask: np.ndarray | None,
+                       activation: str) -> tuple[np.ndarray, Cache]:
+    """h_t = act(xw_t + ĥ_{t−1} U), ĥ = h ⊙ rec_mask.
+
+    Returns ``hs`` (T, B, H) and a cache with ``y`` (T, B, H), the activation
+    output of every step before masking (equal to ``h`` on unmasked steps).
+    """
+    T = xw.shape[0]
+    hs = np.empty((T, *h0.shape), dtype=xw.dtype)
+    ys = np.empty_like(hs)
+    h = h0
+    for t in range(T):
+        y = activation_forward(activation, xw[t] + _dropped(h, rec_mask) @ U, out=ys[t])
+        keep = _keep(step_mask, t)
+        h = y if keep is None else np.where(keep, y, h)
+        hs[t] = h
+    cache = {"cell": "simple_rnn", "U": U, "h0": h0, "step_mask": step_mask,
+             "rec_mask": rec_mask, "activation": activation, "y": ys, "h": hs}
+    return hs, cache
+
+
+def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BPTT for :func:`simple_rnn_forward`.
+
+    da_t = act'(y_t) ⊙ dh_t;  dxw_t = da_t;  dU = Σ_t ĥ_{t−1}ᵀ da_t;
+    dh_{t−1} = (da_t Uᵀ) ⊙ rec_mask (+ dh_t on masked rows, which skip the update).
+    Returns ``(dxw, dU, dh0)``.
+    """
+    U, h0, hs, ys = cache["U"], cache["h0"], cache["h"], cache["y"]
+    step_mask, rec_mask = cache["step_mask"], cache["rec_mask"]
+    T = hs.shape[0]
+    dxw = np.zeros((T, *h0.shape[:1], U.shape[1]), dtype=hs.dtype)
+    dU = np.zeros_like(U)
+    dh = np.array(dh_last, dtype=hs.dtype, copy=True)
+    for t in range(T - 1, -1, -1):
+        dh += dhs[t]
+        dnew, dcarry = _split_masked(dh, _keep(step_mask, t))
+        da = activation_backward(cache["activation"], ys[t], dnew, out=dxw[t])
+        dU += _dropped(_state_at(hs, h0, t), rec_mask).T @ da
+        dh = _dropped(da @ U.T, rec_mask) + dcarry
+    return dxw, dU, dh
+
+
+# ----------------------------------------------------------------------- LSTM
+def lstm_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray, c0: np.ndarray,
+                 step_mask: np.ndarray | None, rec_mask: np.ndarray | None,
+                 activation: str, recurrent_activation: str
+                 ) -> tuple[np.ndarray, np.ndarray, Cache]:
+    """[a_i a_f a_c a_o] = xw_t + ĥ_{t−1} U;
+    i = σ(a_i), f = σ(a_f), g = act(a_c), o = σ(a_o)   (σ = recurrent_activation);
+    c_t = f ⊙ c_{t−1} + i ⊙ g;  h_t = o ⊙ act(c_t).
+
+    Returns ``hs``, ``cs`` (T, B, H) and a cache with the gates ``i f g o`` and
+    ``act_c`` = act(c_t) of every step (before masking), plus ``h`` and ``c``.
+    """
+    T, H = xw.shape[0], h0.shape[1]
+    hs = np.empty((T, *h0.shape), dtype=xw.dtype)
+    cs = np.empty_like(hs)
+    gates = {name: np.empty_like(hs) for name in ("i", "f", "g", "o", "act_c")}
+    h, c = h0, c0
+    for t in range(T):
+        a = xw[t] + _dropped(h, rec_mask) @ U  # (B, 4H)
+        i = activation_forward(recurrent_activation, a[:, :H], out=gates["i"][t])
+        f = activation_forward(recurrent_activation, a[:, H:2 * H], out=gates["f"][t])
+        g = activation_forward(activation, a[:, 2 * H:3 * H], out=gates["g"][t])
+        o = activation_forward(recurrent_activation, a[:, 3 * H:], out=gates["o"][t])
+        c_new = f * c + i * g
+        act_c = activation_forward(activation, c_new, out=gates["act_c"][t])
+        h_new = o * act_c
+        keep = _keep(step_mask, t)
+        if keep is not None:
+            c_new = np.where(keep, c_new, c)
+            h_new = np.where(keep, h_new, h)
+        hs[t], cs[t] = h_new, c_new
+        h, c = h_new, c_new
+    cache = {"cell": "lstm", "U": U, "h0": h0, "c0": c0, "step_mask": step_mask,
+             "rec_mask": rec_mask, "activation": activation,
+             "recurrent_activation": recurrent_activation, **gates, "h": hs, "c": cs}
+    return hs, cs, cache
+
+
+def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cache: Cache
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """BPTT for :func:`lstm_forward`.
+
+    do = dh ⊙ act(c_t);  dc = dc_t + act'(act(c_t)) ⊙ (dh ⊙ o);
+    di = dc ⊙ g;  df = dc ⊙ c_{t−1};  dg = dc ⊙ i;  dc_{t−1} = dc ⊙ f;
+    da = [σ'(i) di, σ'(f) df, act'(g) dg, σ'(o) do];  dxw_t = da;
+    dU = Σ_t ĥ_{t−1}ᵀ da;  dh_{t−1} = (da Uᵀ) ⊙ rec_mask.
+    Masked rows pass dh and dc straight to the previous step.
+    Returns ``(dxw, dU, dh0, dc0)``.
+    """
+    U, h0, c0, hs, cs = cache["U"], cache["h0"], cache["c0"], cache["h"], cache["c"]
+    i, f, g, o, act_c = (cache[k] for k in ("i", "f", "g", "o", "act_c"))
+    act, rec_act = cache["activation"], cache["recurrent_activation"]
+    step_mask, rec_mask = cache["step_mask"], cache["rec_mask"]
+    T, H = hs.shape[0], h0.shape[1]
+    dxw = np.zeros((T, h0.shape[0], U.shape[1]), dtype=hs.dtype)
+    dU = np.zeros_like(U)
+    dh = np.array(dh_last, dtype=hs.dtype, copy=True)
+    dc = np.array(dc_last, dtype=hs.dtype, copy=True)
+    for t in range(T - 1, -1, -1):
+        dh += dhs[t]
+        keep = _keep(step_mask, t)
+        dh_new, dh_carry = _split_masked(dh, keep)
+        dc_new, dc_carry = _split_masked(dc, keep)
+        dct = dc_new + activation_backward(act, act_c[t], dh_new * o[t])
+        da = dxw[t]  # (B, 4H) in gate order i, f, c, o
+        activation_backward(rec_act, i[t], dct * g[t], out=da[:, :H])
+        activation_backward(rec_act, f[t], dct * _state_at(cs, c0, t), out=da[:, H:2 * H])
+        activation_backward(act, g[t], dct * i[t], out=da[:, 2 * H:3 * H])
+        activation_backward(rec_act, o[t], dh_new * act_c[t], out=da[:, 3 * H:])
+        dU += _dropped(_state_at(hs, h0, t), rec_mask).T @ da
+        dh = _dropped(da @ U.T, rec_mask) + dh_carry
+        dc = dct * f[t] + dc_carry
+    return dxw, dU, dh, dc
+
+
+# ------------------------------------------------------------------------ GRU
+def gru_forward(xw: np.ndarray, U: np.ndarray, rb: np.ndarray | None, h0: np.ndarray,
+                step_mask: np.ndarray | None, rec_mask: np.ndarray | None,
+                activation: str, recurrent_activation: str, reset_after: bool
+                ) -> tuple[np.ndarray, Cache]:
+    """[xz xr xh] = xw_t, ĥ = h_{t−1} ⊙ rec_mask, σ = recurrent_activation.
+
+    reset_after=True (Keras 3 default, PyTorch):
+        [hz hr hh] = ĥ U + rb;  z = σ(xz + hz);  r = σ(xr + hr);  h̃ = act(xh + r ⊙ hh)
+    reset_after=False (the talk's and the 1st-edition book's GRU):
+        z = σ(xz + ĥ U_z);  r = σ(xr + ĥ U_r);  h̃ = act(xh + (r ⊙ ĥ) U_h)
+    both:  h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃.
+
+    ``rb`` (kH,) is the recurrent bias, used only with reset_after=True (None
+    means no bias). Returns ``hs`` (T, B, H) and a cache with ``z r h_tilde``
+    and, for reset_after=True, ``hh`` (the recurrent candidate term ĥ U_h + rb_h).
+    """
+    T, H = xw.shape[0], h0.shape[1]
+    if not reset_after and rb is not None:
+        raise ValueError("gru_forward: rb (recurrent bias) is only used with reset_after=True")
+    hs = np.empty((T, *h0.shape), dtype=xw.dtype)
+    names = ("z", "r", "h_tilde", "hh") if reset_after else ("z", "r", "h_tilde")
+    parts = {name: np.empty_like(hs) for name in names}
+    h = h0
+    for t in range(T):
+        hd = _dropped(h, rec_mask)
+        if reset_after:
+            hu = hd @ U  # (B, 3H)
+            if rb is not None:
+                hu = hu + rb
+            hh = hu[:, 2 * H:]
+            parts["hh"][t] = hh
+            z = activation_forward(recurrent_activation, xw[t, :, :H] + hu[:, :H],
+                                   out=parts["z"][t])
+            r = activation_forward(recurrent_activation, xw[t, :, H:2 * H] + hu[:, H:2 * H],
+                                   out=parts["r"][t])
+            h_tilde = activation_forward(activation, xw[t, :, 2 * H:] + r * hh,
+                                         out=parts["h_tilde"][t])
+        else:
+            hu = hd @ U[:, :2 * H]  # (B, 2H)
+            z = activation_forward(recurrent_activation, xw[t, :, :H] + hu[:, :H],
+                                   out=parts["z"][t])
+            r = activation_forward(recurrent_activation, xw[t, :, H:2 * H] + hu[:, H:],
+                                   out=parts["r"][t])
+            h_tilde = activation_forward(activation, xw[t, :, 2 * H:] + (r * hd) @ U[:, 2 * H:],
+                                         out=parts["h_tilde"][t])
+        h_new = z * h + (1 - z) * h_tilde
+        keep = _keep(step_mask, t)
+        h = h_new if keep is None else np.where(keep, h_new, h)
+        hs[t] = h
+    cache = {"cell": "gru", "U": U, "rb": rb, "h0": h0, "step_mask": step_mask,
+             "rec_mask": rec_mask, "activation": activation,
+             "recurrent_activation": recurrent_activation, "reset_after": reset_after,
+             **parts, "h": hs}
+    return hs, cache
+
+
+def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """BPTT for :func:`gru_forward`.
+
+    dz = dh ⊙ (h_{t−1} − h̃);  dh̃ = dh ⊙ (1 − z);  dh_{t−1} ∋ dh ⊙ z (the carry);
+    da_h = act'(h̃) dh̃;  da_z = σ'(z) dz;
+    reset_after=True:   dr = da_h ⊙ hh;  dhu = [da_z, σ'(r) dr, da_h ⊙ r];
+                        dU = Σ ĥᵀ dhu;  drb = Σ dhu;  dĥ = dhu Uᵀ
+    reset_after=False:  d(rĥ) = da_h U_hᵀ;  dr = d(rĥ) ⊙ ĥ;  da_r = σ'(r) dr;
+                        dU_zr = Σ ĥᵀ [da_z, da_r];  dU_h = Σ (r ⊙ ĥ)ᵀ da_h;
+                        dĥ = [da_z, da_r] U_zrᵀ + d(rĥ) ⊙ r
+    dxw_t = [da_z, da_r, da_h];  dh_{t−1} = dĥ ⊙ rec_mask + dh ⊙ z.
+    Returns ``(dxw, dU, drb, dh0)``; ``drb`` is None when ``rb`` was None.
+    """
+    U, rb, h0, hs = cache["U"], cache["rb"], cache["h0"], cache["h"]
+    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
+    act, rec_act = cache["activation"], cache["recurrent_activation"]
+    step_mask, rec_mask, reset_after = cache["step_mask"], cache["rec_mask"], cache["reset_after"]
+    T, H = hs.shape[0], h0.shape[1]
+    dxw = np.zeros((T, h0.shape[0], U.shape[1]), dtype=hs.dtype)
+    dU = np.zeros_like(U)
+    drb = None if rb is None else np.zeros_like(rb)
+    dh = np.array(dh_last, dtype=hs.dtype, copy=True)
+    for t in range(T - 1, -1, -1):
+        dh += dhs[t]
+        dnew, dcarry = _split_masked(dh, _keep(step_mask, t))
+        h_prev = _state_at(hs, h0, t)
+        hd = _dropped(h_prev, rec_mask)
+        da = dxw[t]  # (B, 3H) in gate order z, r, h
+        da_z = activation_backward(rec_act, z[t], dnew * (h_prev - h_tilde[t]), out=da[:, :H])
+        da_h = activation_backward(act, h_tilde[t], dnew * (1 - z[t]), out=da[:, 2 * H:])
+        if reset_after:
+            da_r = activation_backward(rec_act, r[t], da_h * cache["hh"][t], out=da[:, H:2 * H])
+            dhu = np.concatenate([da_z, da_r, da_h * r[t]], axis=1)  # (B, 3H)
+            dU += hd.T @ dhu
+            if drb is not None:
+                drb += dhu.sum(axis=0)
+            dhd = dhu @ U.T
+        else:
+            d_rh = da_h @ U[:, 2 * H:].T
+            activation_backward(rec_act, r[t], d_rh * hd, out=da[:, H:2 * H])
+            da_zr = da[:, :2 * H]  # [da_z, da_r]
+            dU[:, :2 * H] += hd.T @ da_zr
+            dU[:, 2 * H:] += (r[t] * hd).T @ da_h
+            dhd = da_zr @ U[:, :2 * H].T + d_rh * r[t]
+        dh = _dropped(dhd, rec_mask) + dnew * z[t] + dcarry
+    return dxw, dU, drb, dh
