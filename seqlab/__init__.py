@@ -1,13 +1,33 @@
-"""seqlab: deep learning for text and sequences, from the equations up."""
+"""seqlab: deep learning for text and sequences, from the equations up.
 
+    import seqlab
+    from seqlab.layers import Embedding, LSTM, Dense
+
+    model = seqlab.Sequential([Embedding(10_000, 32), LSTM(32), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+    model.fit(x, y, epochs=10, batch_size=128, validation_split=0.2)
+"""
+
+from seqlab import callbacks, layers, losses, metrics, optimizers
 from seqlab.config import floatx, kernels, set_floatx, set_kernels, use_floatx, use_kernels
+from seqlab.layers import Input
+from seqlab.models import Model, Sequential, load_model
 from seqlab.random import set_random_seed
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Input",
+    "Model",
+    "Sequential",
+    "callbacks",
     "floatx",
     "kernels",
+    "layers",
+    "load_model",
+    "losses",
+    "metrics",
+    "optimizers",
     "set_floatx",
     "set_kernels",
     "set_random_seed",
