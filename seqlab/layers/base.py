@@ -24,6 +24,7 @@ import numpy as np
 
 from seqlab import config, initializers
 from seqlab.random import make_rng
+from seqlab.trace import hook as trace_hook
 
 Shape = tuple
 
@@ -35,7 +36,7 @@ class Parameter:
     ``backward`` (a parameter used twice collects both contributions).
     """
 
-    __slots__ = ("name", "value", "grad", "trainable")
+    __slots__ = ("grad", "name", "trainable", "value")
 
     def __init__(self, name: str, value: np.ndarray, trainable: bool = True):
         self.name = name
@@ -64,7 +65,10 @@ class Parameter:
 
 
 def _snake_case(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+    """Keras' automatic layer names: SimpleRNN → simple_rnn, Conv1D → conv1d,
+    MaxPooling1D → max_pooling1d."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Layer:
@@ -200,7 +204,10 @@ class Layer:
         inputs = self._convert_inputs(inputs)
         if not self.built:
             self.build_from_inputs(inputs)
-        return self.call(inputs, training=training, mask=mask, **kwargs)
+        out = self.call(inputs, training=training, mask=mask, **kwargs)
+        if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
+            rec.on_forward(self, inputs, out)
+        return out
 
     def build_from_inputs(self, inputs: Any) -> None:
         shapes = [a.shape for a in inputs] if isinstance(inputs, list) else inputs.shape
