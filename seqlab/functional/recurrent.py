@@ -20,13 +20,22 @@ Common arguments
     dh_last    (B, H)      gradient at the final state (dc_last for the cell state)
 
 Caches are dicts of named arrays (the per-step gates of shape (T, B, H)): the
-backward pass reads them and a trace can show them. Activation derivatives are
-taken from the outputs (tanh' = 1 − y², σ' = y(1 − y), …) by
-:func:`seqlab.functional.activations.activation_backward`.
+backward pass reads them and a trace can show them. Each backward also takes
+an optional ``on_step(t, grads)`` (default None: no cost): it is called at
+every step t of BPTT with a dict of that step's gradients: ``dh`` = dL/dh_t
+(B, H) (everything that reaches h_t: from above and from step t+1), ``da`` =
+dL/da_t (B, kH) (the gate pre-activations, = dxw_t) and, for the LSTM, ``dc``
+= dL/dc_t (B, H) with h_t held fixed (what reaches c_t from step t+1), so that
+(dh, dc) is the gradient of the state pair, as for ``initial_state``. The
+arrays are the loop's working buffers: copy what you keep.
+
+Activation derivatives are taken from the outputs (tanh' = 1 − y², σ' = y(1 − y),
+…) by :func:`seqlab.functional.activations.activation_backward`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,6 +43,7 @@ import numpy as np
 from seqlab.functional.activations import activation_backward, activation_forward
 
 Cache = dict[str, Any]
+StepCallback = Callable[[int, dict[str, np.ndarray]], None]
 
 
 def _state_at(states: np.ndarray, first: np.ndarray, t: int) -> np.ndarray:
@@ -81,7 +91,8 @@ def simple_rnn_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray,
     return hs, cache
 
 
-def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
+def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache,
+                        on_step: StepCallback | None = None
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """BPTT for :func:`simple_rnn_forward`.
 
@@ -99,6 +110,8 @@ def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
         dh += dhs[t]
         dnew, dcarry = _split_masked(dh, _keep(step_mask, t))
         da = activation_backward(cache["activation"], ys[t], dnew, out=dxw[t])
+        if on_step is not None:
+            on_step(t, {"dh": dh, "da": da})
         dU += _dropped(_state_at(hs, h0, t), rec_mask).T @ da
         dh = _dropped(da @ U.T, rec_mask) + dcarry
     return dxw, dU, dh
@@ -142,7 +155,8 @@ def lstm_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray, c0: np.ndarray,
     return hs, cs, cache
 
 
-def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cache: Cache
+def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cache: Cache,
+                  on_step: StepCallback | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """BPTT for :func:`lstm_forward`.
 
@@ -173,6 +187,8 @@ def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cac
         activation_backward(rec_act, f[t], dct * _state_at(cs, c0, t), out=da[:, H:2 * H])
         activation_backward(act, g[t], dct * i[t], out=da[:, 2 * H:3 * H])
         activation_backward(rec_act, o[t], dh_new * act_c[t], out=da[:, 3 * H:])
+        if on_step is not None:
+            on_step(t, {"dh": dh, "dc": dc, "da": da})
         dU += _dropped(_state_at(hs, h0, t), rec_mask).T @ da
         dh = _dropped(da @ U.T, rec_mask) + dh_carry
         dc = dct * f[t] + dc_carry
@@ -236,7 +252,8 @@ def gru_forward(xw: np.ndarray, U: np.ndarray, rb: np.ndarray | None, h0: np.nda
     return hs, cache
 
 
-def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
+def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache,
+                 on_step: StepCallback | None = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """BPTT for :func:`gru_forward`.
 
@@ -281,5 +298,7 @@ def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
             dU[:, :2 * H] += hd.T @ da_zr
             dU[:, 2 * H:] += (r[t] * hd).T @ da_h
             dhd = da_zr @ U[:, :2 * H].T + d_rh * r[t]
+        if on_step is not None:
+            on_step(t, {"dh": dh, "da": da})
         dh = _dropped(dhd, rec_mask) + dnew * z[t] + dcarry
     return dxw, dU, drb, dh

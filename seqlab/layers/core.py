@@ -16,6 +16,7 @@ from seqlab.functional.activations import activation_backward, activation_forwar
 from seqlab.functional.dense import dense, dense_backward
 from seqlab.functional.dropout import check_rate, dropout_mask, resolve_noise_shape
 from seqlab.layers.base import Layer
+from seqlab.trace import hook as trace_hook
 
 
 def _positive_int(layer: str, arg: str, value: Any) -> int:
@@ -75,6 +76,8 @@ class Dense(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         dense_cache, y = self._require_cache()
+        if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
+            rec.on_backward(self, dout)
         dz = activation_backward(self.activation, y, dout)
         dx, dW, db = dense_backward(dz, dense_cache)
         if self.trainable:
@@ -114,7 +117,10 @@ class Activation(Layer):
         return y
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return activation_backward(self.activation, self._require_cache(), dout)
+        y = self._require_cache()
+        if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
+            rec.on_backward(self, dout)
+        return activation_backward(self.activation, y, dout)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "activation": self.activation}

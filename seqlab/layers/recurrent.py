@@ -30,6 +30,7 @@ import numpy as np
 from seqlab import config, initializers
 from seqlab.functional import recurrent as reference
 from seqlab.layers.base import Layer, Parameter
+from seqlab.trace import hook as trace_hook
 
 RNN_ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "hard_sigmoid", "relu", "linear")
 
@@ -342,7 +343,10 @@ class RNNBase(Layer):
                     )
                 dlast[k] += ds
 
-        dxw, dU, drb, dstates0 = self._loop_backward(c["backward"], dhs, dlast, c["kernel"])
+        backward = c["backward"]
+        if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
+            backward = rec.on_loop_backward(self, backward)
+        dxw, dU, drb, dstates0 = self._loop_backward(backward, dhs, dlast, c["kernel"])
         dxw = dxw.reshape(T * B, -1)  # (T, B, kH) -> (T·B, kH)
         xt = c["x"].reshape(T * B, D)  # (T, B, D) -> (T·B, D)
         self.kernel.grad += xt.T @ dxw

@@ -1,1 +1,66 @@
-"""seqlab.trace."""
+"""seqlab.trace: see every number of a computation, step by step.
+
+    with seqlab.trace.record(model, samples=[0], steps=range(5)) as tape:
+        model.train_on_batch(x, y)
+    print(tape.layers)                     # the traced layer names
+    tape["lstm"].forward["f"]              # forget gate, (samples, steps, units)
+    tape.table("simple_rnn", sample=0)     # the talk's columns: state(S), W * X, ...
+
+    gradient_flow(model, x, y)             # ‖dL/dh_t‖ per t for every recurrent layer
+
+Layers check :data:`seqlab.trace.hook.ACTIVE` (one ``ContextVar.get()``
+per call); the rest of the package is loaded on first use of a name below, so
+that the layers can import the hook without importing the models.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "GateMaps": "gates",
+    "LayerRecord": "records",
+    "Tape": "recorder",
+    "TraceError": "records",
+    "UnknownLayerError": "records",
+    "decay_ratio": "gradflow",
+    "first_token_task": "gradflow",
+    "gate_maps": "gates",
+    "gradient_flow": "gradflow",
+    "layer_kind": "records",
+    "record": "recorder",
+}
+
+__all__ = [
+    "GateMaps",
+    "LayerRecord",
+    "Tape",
+    "TraceError",
+    "UnknownLayerError",
+    "decay_ratio",
+    "first_token_task",
+    "gate_maps",
+    "gradient_flow",
+    "layer_kind",
+    "record",
+]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from seqlab.trace.gates import GateMaps, gate_maps
+    from seqlab.trace.gradflow import decay_ratio, first_token_task, gradient_flow
+    from seqlab.trace.recorder import Tape, record
+    from seqlab.trace.records import LayerRecord, TraceError, UnknownLayerError, layer_kind
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'seqlab.trace' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"seqlab.trace.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,0 +1,58 @@
+"""``seqlab tour``: the seed talk from text to gates, every number computed here.
+
+    seqlab tour                      print the tour (rich tables) to the terminal
+    seqlab tour --report tour.html   also write one self-contained HTML page
+                                     (tables and plots inline; opens with no network)
+    seqlab tour --quick              a faster, smaller gradient-flow grid
+
+Sections: one-hot/multi-hot table, the worked RNN and its training to
+"난 널 사랑해", the same loops traced from seqlab's SimpleRNN, backpropagation
+by hand, gradient flow, LSTM/GRU gates. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("tour", help="walk through the talk: tables, training, "
+                              "backprop, gradient flow, gates (optional HTML report)",
+                              description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--report", type=Path, metavar="PATH",
+                   help="write the whole tour as one self-contained HTML page to PATH")
+    p.add_argument("--quick", action="store_true", help="smaller gradient-flow training grid")
+    p.add_argument("--format", choices=("rich", "markdown"), default="rich",
+                   help="terminal output format (default rich)")
+    p.add_argument("--no-print", action="store_true",
+                   help="do not print the tour (useful with --report)")
+    p.set_defaults(func=run)
+
+
+def _check_report_path(path: Path) -> None:
+    """Fail before the work if the report cannot be written there."""
+    from seqlab.report.html import ReportPathError
+
+    if path.is_dir():
+        raise ReportPathError(f"cannot write report to {str(path)!r}: it is a directory")
+    if not path.parent.is_dir():
+        raise ReportPathError(f"cannot write report to {str(path)!r}: directory "
+                              f"{str(path.parent)!r} does not exist")
+
+
+def run(args: argparse.Namespace) -> int:
+    from seqlab.trace.tour import tour_document
+
+    if args.report is not None:
+        _check_report_path(args.report)
+    doc = tour_document(quick=args.quick, figures=args.report is not None)
+    if not args.no_print:
+        doc.print(args.format, file=sys.stdout)
+    if args.report is not None:
+        path = doc.write(args.report, "html")
+        print(f"wrote the tour to {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,171 @@
+"""Gradient flow: ‖dL/dh_t‖ per step, the vanishing/exploding demonstration and
+``seqlab gradflow``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import seqlab
+from seqlab import losses
+from seqlab.cli.main import main
+from seqlab.layers import LSTM, Dense, Input, SimpleRNN
+from seqlab.models import Sequential
+from seqlab.trace import TraceError, first_token_task, gradient_flow, record
+from seqlab.trace.flowdemo import (
+    accuracy_grid,
+    curves_table,
+    exploding,
+    flow_curves,
+    remember_init,
+    task_model,
+)
+from seqlab.trace.gradflow import decay_ratio
+
+
+@pytest.fixture(autouse=True)
+def reference_kernels():
+    """The NumPy reference loops: no compilation, and these shapes are tiny."""
+    with seqlab.use_kernels("numpy"):
+        yield
+
+
+def test_first_token_task_labels_are_the_first_token():
+    x, y = first_token_task(7, 50, symbols=3, noise=2, seed=1)
+    assert x.shape == (50, 7, 5) and y.shape == (50,)
+    ids = x.argmax(-1)
+    np.testing.assert_array_equal(ids[:, 0], y)
+    assert np.all(ids[:, 0] < 3) and np.all(ids[:, 1:] >= 3)
+    np.testing.assert_array_equal(x.sum(-1), 1.0)
+    x2, y2 = first_token_task(7, 50, symbols=3, noise=2, seed=1)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    with pytest.raises(ValueError, match="symbols must be an int >= 2"):
+        first_token_task(5, 10, symbols=1)
+
+
+def _many_to_one(cell=SimpleRNN, T: int = 6) -> Sequential:
+    model = Sequential([Input((T, 8)), cell(5, seed=0, dtype="float64"),
+                        Dense(4, activation="softmax", seed=1, dtype="float64")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    return model
+
+
+def test_gradient_flow_last_step_is_the_gradient_from_the_head():
+    model = _many_to_one()
+    x, y = first_token_task(6, 10, seed=2)
+    for p in model.weights:
+        p.grad[...] = 7.0  # must be left as it was
+    weights = [p.value.copy() for p in model.weights]
+    norms = gradient_flow(model, x, y)
+    rnn, head = model.layers
+    assert list(norms) == [rnn.name] and norms[rnn.name].shape == (6,)
+    # dL/dh_{T-1} = dL/dz · Wᵀ for the softmax head z = h W + b
+    probs = model(x)
+    _, dprobs = losses.get("sparse_categorical_crossentropy").value_and_grad(y, probs)
+    dz = probs * (dprobs - (dprobs * probs).sum(-1, keepdims=True))  # softmax backward
+    expected = np.linalg.norm(dz @ head.kernel.value.T, axis=-1).mean()
+    assert norms[rnn.name][-1] == pytest.approx(expected, rel=1e-10)
+    assert all(np.all(p.grad == 7.0) for p in model.weights)
+    assert all(np.array_equal(p.value, w) for p, w in zip(model.weights, weights))
+
+
+def test_gradient_flow_loss_argument_and_errors():
+    model = Sequential([Input((4, 8)), SimpleRNN(3, seed=0), Dense(4, activation="softmax")])
+    x, y = first_token_task(4, 5, seed=0)
+    with pytest.raises(ValueError, match="is not compiled; pass loss="):
+        gradient_flow(model, x, y)
+    norms = gradient_flow(model, x, y, loss="sparse_categorical_crossentropy")
+    assert np.all(np.isfinite(next(iter(norms.values()))))
+    with pytest.raises(TraceError, match="no layer of kind 'lstm'"):
+        gradient_flow(model, x, y, loss="sparse_categorical_crossentropy", state="c")
+    dense_only = Sequential([Input((4,)), Dense(2)])
+    with pytest.raises(TraceError, match="no layer of kind 'recurrent'"):
+        gradient_flow(dense_only, np.zeros((2, 4)), np.zeros((2, 2)), loss="mse")
+
+
+def test_lstm_cell_state_flow():
+    model = _many_to_one(LSTM)
+    x, y = first_token_task(6, 8, seed=3)
+    h = gradient_flow(model, x, y)
+    c = gradient_flow(model, x, y, state="c")
+    name = model.layers[0].name
+    assert c[name].shape == h[name].shape == (6,)
+    assert np.all(c[name] > 0)
+    # at the last step c_{T-1} reaches the loss only through h_{T-1} = o ⊙ tanh(c_{T-1})
+    with record(model, layers="lstm") as tape:
+        probs = model(x)
+        model.backward(losses.get("sparse_categorical_crossentropy").value_and_grad(y, probs)[1])
+    f, b = tape[name].forward, tape[name].backward
+    via_h = b["dh"][:, -1] * f["o"][:, -1] * (1 - np.tanh(f["c"][:, -1]) ** 2)
+    assert c[name][-1] == pytest.approx(np.linalg.norm(via_h, axis=-1).mean(), rel=1e-6)
+
+
+def test_vanishing_simple_rnn_against_gated_cells_with_open_gates():
+    """At initialisation, over T = 40 steps, the SimpleRNN keeps far less of the
+    gradient than the LSTM's cell state and the GRU's state (chrono init)."""
+    curves = {(c.cell, c.init, c.state): c for c in flow_curves(40, units=8, batch=16, seed=0)}
+    simple = curves[("SimpleRNN", "keras", "h")]
+    lstm_c = curves[("LSTM", "chrono", "c")]
+    gru = curves[("GRU", "chrono", "h")]
+    assert simple.ratio * 10 < lstm_c.ratio
+    assert simple.ratio * 10 < gru.ratio
+    # the SimpleRNN's curve falls steadily going back in time
+    picks = simple.norms[[0, 10, 20, 30, 39]]
+    assert np.all(np.diff(picks) > 0)
+    # the gates matter: the same cells with half-closed gates (Keras init) lose it too
+    assert curves[("GRU", "keras", "h")].ratio < gru.ratio / 10
+    table = curves_table(list(curves.values()))
+    assert table.columns[-1] == "t=0 / t=T-1" and len(table.rows) == len(curves)
+
+
+def test_remember_init_opens_the_gates():
+    model = task_model("LSTM", 20, units=6, init="chrono", seed=0)
+    lstm = model.layers[0]
+    b = lstm.bias.value
+    assert np.all(b[6:12] >= 0) and np.all(b[6:12] <= np.log(19) + 1e-6)
+    np.testing.assert_allclose(b[:6], -b[6:12])
+    with pytest.raises(ValueError, match="expected a built LSTM or GRU"):
+        remember_init(SimpleRNN(3), 10)
+
+
+def test_exploding_gradients_grow_with_the_recurrent_scale_and_clipping_bounds_them():
+    table = exploding(steps=20, scales=(0.5, 3.0), units=6, batch=8, updates=2)
+    small, large = table.rows
+    assert small[1] < 1 < large[1]  # ‖dL/dh_0‖ / ‖dL/dh_T-1‖
+    assert large[2] > 10 * small[2]
+    n_weights = 3 + 2  # SimpleRNN kernel, recurrent kernel, bias; Dense kernel, bias
+    assert large[3] <= np.sqrt(n_weights) * 1.0 + 1e-9  # per-weight clipnorm = 1
+    assert large[4] > large[5]  # max |W| without clipping > with clipping
+
+
+def test_accuracy_grid_shape():
+    grid = accuracy_grid(steps=(4,), cells=(("SimpleRNN", "keras"),), epochs=1, samples=32,
+                         units=4)
+    table = grid.table()
+    assert table.columns == ["cell", "T=4"]
+    assert table.rows[0][0] == "SimpleRNN" and 0.0 <= table.rows[0][1] <= 1.0
+
+
+def test_decay_ratio_errors():
+    assert decay_ratio([1.0, 4.0]) == 0.25
+    with pytest.raises(ValueError, match=">= 2 norms"):
+        decay_ratio([1.0])
+
+
+def test_cli_gradflow_quick(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    code = main(["gradflow", "--quick", "--steps", "4", "--curve-steps", "8", "--epochs", "1",
+                 "--plots", str(tmp_path), "--format", "markdown"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "gradient flow" in out and "| cell | T=4 |" in out and "exploding" in out
+    svg = (tmp_path / "gradflow.svg").read_text()
+    assert svg.lstrip().startswith("<svg") and "SimpleRNN" in svg
+
+
+def test_cli_gradflow_bad_arguments(tmp_path, capsys):
+    assert main(["gradflow", "--plots", str(tmp_path / "missing")]) == 1
+    assert "no such directory" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["gradflow", "--steps", "10,x"])
