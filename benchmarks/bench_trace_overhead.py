@@ -156,7 +156,7 @@ def main() -> None:
         numba.set_num_threads(args.threads)
 
     variants = ("hooks", "no hooks", "recording")
-    print(f"seqlab {seqlab.__version__}, kernels={seqlab.kernels()}, numba threads "
+    print(f"seqlab {seqlab.__version__}, kernels={seqlab.config.kernels()}, numba threads "
           f"{numba.get_num_threads()}, numpy {np.__version__}, python "
           f"{platform.python_version()}, {platform.machine()}")
     for name, (model, fn) in workloads(args.quick).items():

@@ -9,7 +9,8 @@
 """
 
 from seqlab import callbacks, layers, losses, metrics, optimizers
-from seqlab.config import floatx, kernels, set_floatx, set_kernels, use_floatx, use_kernels
+from seqlab import config
+from seqlab.config import floatx, set_floatx, set_kernels, use_floatx, use_kernels
 from seqlab.layers import Input
 from seqlab.models import Model, Sequential, load_model
 from seqlab.random import set_random_seed
@@ -22,7 +23,7 @@ __all__ = [
     "Sequential",
     "callbacks",
     "floatx",
-    "kernels",
+    "config",
     "layers",
     "load_model",
     "losses",

@@ -1,0 +1,356 @@
+"""The Numba recurrent kernels against the NumPy reference, and their building blocks.
+
+Tolerances: float64 runs the same formulas with libm tanh/exp, so results
+agree with the reference to rounding (rtol 1e-10, atol 1e-12 on O(1) values).
+float32 uses a rational tanh (max abs error 1.9e-7, sigmoid 1.2e-7) where the
+reference uses NumPy's (≤ 1 ulp); outputs then differ by a few 1e-7 per step,
+and in a contracting recurrence (tanh/sigmoid gates, |U| < 1) these errors do
+not accumulate: 2e-6 absolute bounds T = 6 as well as T = 500 below.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import pytest
+
+from seqlab.functional import activations as ref_act
+from seqlab.functional import recurrent as ref
+from seqlab.kernels import fastmath, rnn_drivers
+from seqlab.kernels import recurrent as fast
+from seqlab.kernels.smallgemm import gemm_acc
+from seqlab.testing.gradcheck import check_function
+
+CELLS = ("simple_rnn", "lstm", "gru_after", "gru_before")
+MASKS = ("none", "step", "rec", "both")
+NAMES = tuple(fastmath.ACTIVATION_CODES)
+
+
+# ------------------------------------------------------------------ helpers
+def make_case(cell: str, dtype, masks: str = "none", T: int = 6, B: int = 5, H: int = 3,
+              seed: int = 0) -> dict:
+    """Random inputs for one kernel call: values O(1), |U| small enough to contract."""
+    rng = np.random.default_rng(seed)
+    k = {"simple_rnn": 1, "lstm": 4}.get(cell, 3)
+    case = {
+        "xw": rng.normal(size=(T, B, k * H)),
+        "U": rng.normal(size=(H, k * H)) * 0.6,
+        "h0": rng.normal(size=(B, H)) * 0.5,
+        "c0": rng.normal(size=(B, H)) * 0.5,
+        "rb": rng.normal(size=(k * H,)) * 0.3 if cell == "gru_after" else None,
+        "step_mask": rng.random((T, B)) > 0.3 if masks in ("step", "both") else None,
+        "rec_mask": (rng.random((B, H)) > 0.4) / 0.6 if masks in ("rec", "both") else None,
+        "dhs": rng.normal(size=(T, B, H)),
+        "dh_last": rng.normal(size=(B, H)),
+        "dc_last": rng.normal(size=(B, H)),
+    }
+    return {key: (v.astype(dtype) if isinstance(v, np.ndarray) and v.dtype != bool else v)
+            for key, v in case.items()}
+
+
+def run(module, cell: str, case: dict, act: str = "tanh", rec_act: str = "sigmoid") -> tuple:
+    """Forward + backward through ``module``: (outputs..., gradients...), and the cache."""
+    c = case
+    if cell == "simple_rnn":
+        hs, cache = module.simple_rnn_forward(c["xw"], c["U"], c["h0"], c["step_mask"],
+                                              c["rec_mask"], act)
+        return (hs, *module.simple_rnn_backward(c["dhs"], c["dh_last"], cache)), cache
+    if cell == "lstm":
+        hs, cs, cache = module.lstm_forward(c["xw"], c["U"], c["h0"], c["c0"], c["step_mask"],
+                                            c["rec_mask"], act, rec_act)
+        grads = module.lstm_backward(c["dhs"], c["dh_last"], c["dc_last"], cache)
+        return (hs, cs, *grads), cache
+    after = cell == "gru_after"
+    hs, cache = module.gru_forward(c["xw"], c["U"], c["rb"], c["h0"], c["step_mask"],
+                                   c["rec_mask"], act, rec_act, after)
+    return (hs, *module.gru_backward(c["dhs"], c["dh_last"], cache)), cache
+
+
+def assert_same(got: tuple, want: tuple, dtype) -> None:
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        if w is None:
+            assert g is None, f"result {i}: expected None"
+            continue
+        assert g.shape == w.shape and g.dtype == w.dtype, f"result {i}"
+        if dtype == np.float64:
+            np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12, err_msg=f"result {i}")
+        else:
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=2e-6, err_msg=f"result {i}")
+
+
+@pytest.fixture
+def threads():
+    """Set numba's thread count for one test (restored afterwards)."""
+    before = numba.get_num_threads()
+    yield lambda n: numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(before)
+
+
+# --------------------------------------------------------------- fastmath
+def test_float32_tanh_and_sigmoid_errors_are_within_the_documented_bounds():
+    x = np.linspace(-25, 25, 1_000_001).astype(np.float32)
+    exact = np.tanh(x.astype(np.float64))
+    assert np.abs(fastmath.apply_activation("tanh", x) - exact).max() <= 2e-7
+    sig = 1 / (1 + np.exp(-x.astype(np.float64)))
+    assert np.abs(fastmath.apply_activation("sigmoid", x) - sig).max() <= 1.5e-7
+    # odd symmetry and tanh(0) = 0 exactly
+    t = fastmath.apply_activation("tanh", x)
+    np.testing.assert_array_equal(t, -t[::-1])
+    assert fastmath.apply_activation("tanh", np.zeros(3, np.float32)).tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nan_propagates_and_infinities_saturate(dtype):
+    x = np.array([np.nan, np.inf, -np.inf], dtype=dtype)
+    for name in NAMES:
+        y = fastmath.apply_activation(name, x)
+        assert np.isnan(y[0]), name
+        np.testing.assert_allclose(y[1:], ref_act.activation_forward(name, x[1:]), atol=1e-7)
+
+
+def test_float64_and_piecewise_activations_match_the_reference():
+    x = np.random.default_rng(1).normal(0, 4, 10_000)
+    for name in NAMES:
+        np.testing.assert_allclose(fastmath.apply_activation(name, x),
+                                   ref_act.activation_forward(name, x), rtol=1e-15, atol=1e-16)
+    x32 = x.astype(np.float32)
+    for name in ("hard_sigmoid", "relu", "linear"):
+        np.testing.assert_allclose(fastmath.apply_activation(name, x32),
+                                   ref_act.activation_forward(name, x32), atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_grad_block_is_the_derivative_from_the_output(dtype):
+    rng = np.random.default_rng(2)
+    x = rng.normal(0, 3, (4, 10)).astype(dtype)
+    for name in NAMES:
+        y = ref_act.activation_forward(name, x)
+        dy = rng.normal(size=y.shape).astype(dtype)
+        got = dy.copy()
+        fastmath.grad_block(np.ascontiguousarray(y), 0, got, 0, y.shape[1],
+                            fastmath.ACTIVATION_CODES[name])
+        # float32: 1 − y² with a fused multiply-add differs from NumPy's two roundings
+        # by an absolute ~3e-8 where y → ±1 (the value itself → 0)
+        tol = {"rtol": 1e-6, "atol": 1e-7} if dtype == np.float32 else {"rtol": 1e-12, "atol": 1e-16}
+        np.testing.assert_allclose(got, ref_act.activation_backward(name, y, dy), **tol)
+
+
+def test_mixed_rows_equal_the_per_block_activations():
+    H = 5
+    codes = [fastmath.SIGMOID, fastmath.SIGMOID, fastmath.TANH, fastmath.SIGMOID]
+    fwd, bwd = fastmath.mixed_coefficients(codes, H, np.float32)
+    rng = np.random.default_rng(3)
+    src = rng.normal(0, 3, (3, 4 * H)).astype(np.float32)
+    out = np.empty_like(src)
+    fastmath.activate_rows_mixed(src, out, fwd)
+    for q, code in enumerate(codes):
+        name = next(n for n, c in fastmath.ACTIVATION_CODES.items() if c == code)
+        block = src[:, q * H:(q + 1) * H]
+        np.testing.assert_array_equal(out[:, q * H:(q + 1) * H],
+                                      fastmath.apply_activation(name, block))
+    d = rng.normal(size=out.shape).astype(np.float32)
+    want = d.copy()
+    for q, code in enumerate(codes):
+        fastmath.grad_block(out, q * H, want, q * H, H, code)
+    fastmath.grad_rows_mixed(out, d, bwd)
+    np.testing.assert_allclose(d, want, rtol=1e-6, atol=1e-7)
+    # float64 and other activations keep the per-block exact path
+    assert fastmath.mixed_coefficients(codes, H, np.float64)[0].shape == (0, 0)
+    assert fastmath.mixed_coefficients([fastmath.RELU], H, np.float32)[0].shape == (0, 0)
+
+
+def test_the_tanh_coefficients_come_from_the_documented_fit():
+    P, Q, err = fastmath._fit_half_tanh(fastmath.CLAMP / 2, 3, 3)
+    assert err < 3e-8
+    np.testing.assert_allclose(P, fastmath._P, rtol=1e-5)
+    np.testing.assert_allclose(Q, fastmath._Q, rtol=1e-5)
+
+
+def test_apply_activation_rejects_bad_input():
+    with pytest.raises(ValueError, match="unknown activation 'gelu'"):
+        fastmath.apply_activation("gelu", np.zeros(2))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        fastmath.apply_activation("tanh", np.zeros(2, dtype=np.int64))
+
+
+# --------------------------------------------------------------- smallgemm
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n, K, N", [(1, 3, 5), (4, 8, 16), (7, 9, 33), (6, 4, 1)])
+def test_gemm_acc_adds_the_product_of_a_row_block(dtype, n, K, N):
+    rng = np.random.default_rng(n * K + N)
+    x = rng.normal(size=(n + 3, K + 2)).astype(dtype)
+    M = rng.normal(size=(K, N)).astype(dtype)
+    out = rng.normal(size=(n, N)).astype(dtype)
+    want = out + x[2:2 + n, 1:1 + K] @ M
+    gemm_acc(x, 2, 1, M, out, n)
+    np.testing.assert_allclose(out, want, rtol=1e-5 if dtype == np.float32 else 1e-13)
+
+
+# ------------------------------------------------- kernels equal the reference
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("masks", MASKS)
+@pytest.mark.parametrize("cell", CELLS)
+def test_kernels_equal_the_reference(cell, masks, dtype):
+    case = make_case(cell, dtype, masks)
+    got, _ = run(fast, cell, case)
+    want, _ = run(ref, cell, case)
+    assert_same(got, want, dtype)
+
+
+# every activation name appears in both roles, for every cell (float64: exact math)
+PAIRS = [("tanh", "sigmoid"), ("relu", "hard_sigmoid"), ("linear", "tanh"),
+         ("sigmoid", "relu"), ("hard_sigmoid", "linear")]
+
+
+@pytest.mark.parametrize("act, rec_act", PAIRS)
+@pytest.mark.parametrize("cell", CELLS)
+def test_every_activation_matches_the_reference(cell, act, rec_act):
+    case = make_case(cell, np.float64, "both", seed=7)
+    got, _ = run(fast, cell, case, act, rec_act)
+    want, _ = run(ref, cell, case, act, rec_act)
+    assert_same(got, want, np.float64)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_float32_first_edition_gates_match_the_reference(cell):
+    case = make_case(cell, np.float32, "step", seed=3)
+    got, _ = run(fast, cell, case, "tanh", "hard_sigmoid")
+    want, _ = run(ref, cell, case, "tanh", "hard_sigmoid")
+    assert_same(got, want, np.float32)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru_after"])
+def test_float32_long_sequence_errors_do_not_grow(cell):
+    case = make_case(cell, np.float32, "none", T=500, B=2, H=4, seed=11)
+    got, _ = run(fast, cell, case)
+    want, _ = run(ref, cell, case)
+    assert_same(got, want, np.float32)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_blas_step_driver_equals_the_reference(cell, monkeypatch):
+    monkeypatch.setattr(rnn_drivers, "BLAS_MIN_UNITS", 1)
+    for masks in ("none", "both"):
+        case = make_case(cell, np.float64, masks, seed=5)
+        got, _ = run(fast, cell, case)
+        want, _ = run(ref, cell, case)
+        assert_same(got, want, np.float64)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_thread_count_does_not_change_the_loop_results(cell, threads):
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba has a single thread here")
+    case = make_case(cell, np.float32, "both", B=7, seed=9)
+    threads(1)
+    one, _ = run(fast, cell, case)
+    threads(3)
+    several, _ = run(fast, cell, case)
+    # hs (and cs) and dxw come from the per-row loops: bit-identical
+    np.testing.assert_array_equal(one[0], several[0])
+    k = 2 if cell == "lstm" else 1
+    np.testing.assert_array_equal(one[k], several[k])
+    for a, b in zip(one, several):
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------- gradient checks
+@pytest.mark.parametrize("cell", CELLS)
+def test_kernel_gradients_match_finite_differences(cell):
+    case = make_case(cell, np.float64, "both", T=4, B=2, H=2, seed=13)
+    zeros = np.zeros_like(case["h0"])
+
+    def forward(xw, U, h0):
+        c = dict(case, xw=xw, U=U, h0=h0)
+        outs, cache = run(fast, cell, dict(c, dhs=np.zeros_like(case["dhs"])))
+        return outs[0], cache
+
+    def backward(dhs, cache):
+        if cell == "simple_rnn":
+            return fast.simple_rnn_backward(dhs, zeros, cache)
+        if cell == "lstm":
+            dxw, dU, dh0, _ = fast.lstm_backward(dhs, zeros, zeros, cache)
+            return dxw, dU, dh0
+        dxw, dU, _, dh0 = fast.gru_backward(dhs, zeros, cache)
+        return dxw, dU, dh0
+
+    check_function(forward, backward, [case["xw"], case["U"], case["h0"]], rtol=1e-6)
+
+
+# --------------------------------------------------------- semantics & cache
+def test_masked_steps_carry_the_state_and_get_no_gradient():
+    case = make_case("lstm", np.float32, "step", seed=17)
+    (hs, cs, dxw, *_), _ = run(fast, "lstm", case)
+    keep = case["step_mask"]
+    prev_h = np.concatenate([case["h0"][None], hs[:-1]])
+    prev_c = np.concatenate([case["c0"][None], cs[:-1]])
+    np.testing.assert_array_equal(hs[~keep], prev_h[~keep])
+    np.testing.assert_array_equal(cs[~keep], prev_c[~keep])
+    assert np.all(dxw[~keep] == 0) and np.any(dxw[keep] != 0)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_cache_has_the_reference_trace_arrays(cell):
+    case = make_case(cell, np.float64, "both", seed=19)
+    _, mine = run(fast, cell, case)
+    _, theirs = run(ref, cell, case)
+    for key, value in theirs.items():
+        assert key in mine, key
+        if isinstance(value, np.ndarray) and value.ndim == 3:  # per-step traces
+            np.testing.assert_allclose(mine[key], value, rtol=1e-10, atol=1e-12, err_msg=key)
+
+
+def test_nan_input_gives_nan_output_not_a_silent_number():
+    case = make_case("gru_after", np.float32)
+    case["xw"][2, 1, 0] = np.nan
+    (hs, *_), _ = run(fast, "gru_after", case)
+    assert np.isnan(hs[2:, 1]).any() and not np.isnan(hs[:2]).any()
+
+
+def test_zero_steps():
+    case = make_case("lstm", np.float64, T=0)
+    (hs, _, dxw, dU, dh0, _), _ = run(fast, "lstm", case)
+    assert hs.shape == (0, 5, 3) and dxw.shape == (0, 5, 12)
+    np.testing.assert_array_equal(dU, 0)
+    np.testing.assert_array_equal(dh0, case["dh_last"])
+
+
+# ------------------------------------------------------------- bad input
+def test_bad_input_is_named():
+    c = make_case("lstm", np.float32)
+    with pytest.raises(TypeError, match="lstm_forward: xw must be float32 or float64, got int64"):
+        fast.lstm_forward(c["xw"].astype(np.int64), c["U"], c["h0"], c["c0"], None, None,
+                          "tanh", "sigmoid")
+    with pytest.raises(ValueError, match=r"lstm_forward: U must have shape \(3, 12\)"):
+        fast.lstm_forward(c["xw"], c["U"][:, :8], c["h0"], c["c0"], None, None,
+                          "tanh", "sigmoid")
+    with pytest.raises(ValueError, match=r"xw must have shape \(T, B, 4·H\)"):
+        fast.lstm_forward(c["xw"][..., :7], c["U"], c["h0"], c["c0"], None, None,
+                          "tanh", "sigmoid")
+    with pytest.raises(ValueError, match="unknown recurrent_activation 'softmax'"):
+        fast.lstm_forward(c["xw"], c["U"], c["h0"], c["c0"], None, None, "tanh", "softmax")
+    with pytest.raises(ValueError, match=r"step_mask must have shape \(6, 5\)"):
+        fast.lstm_forward(c["xw"], c["U"], c["h0"], c["c0"], np.ones((5, 6), bool), None,
+                          "tanh", "sigmoid")
+    g = make_case("gru_before", np.float32)
+    with pytest.raises(ValueError, match="only used with reset_after=True"):
+        fast.gru_forward(g["xw"], g["U"], np.zeros(9, np.float32), g["h0"], None, None,
+                         "tanh", "sigmoid", False)
+    hs, cache = fast.simple_rnn_forward(c["xw"][..., :3], c["U"][:, :3], c["h0"], None, None,
+                                        "tanh")
+    with pytest.raises(ValueError, match=r"simple_rnn_backward: dhs must have shape"):
+        fast.simple_rnn_backward(hs[:2], c["dh_last"], cache)
+
+
+def test_supports():
+    for cell in ("simple_rnn", "lstm", "gru"):
+        for dtype in ("float32", np.float64):
+            for act in NAMES:
+                assert fast.supports(cell, act, "hard_sigmoid", dtype)
+    assert fast.supports("simple_rnn", None, None, "float32")
+    assert not fast.supports("conv1d", "tanh", "sigmoid", "float32")
+    assert not fast.supports("lstm", "softmax", "sigmoid", "float32")
+    assert not fast.supports("lstm", "tanh", "sigmoid", "float16")
+    assert not fast.supports("gru", "tanh", "sigmoid", "not a dtype")
