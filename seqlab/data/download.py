@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
+
+from seqlab.atomic import atomic_write
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -66,19 +67,15 @@ def locate(relative: str, sha256: str | None = None, url: str | None = None,
 
 
 def download(url: str, target: Path, sha256: str | None) -> Path:
-    """Download ``url`` to ``target`` atomically, verifying ``sha256``."""
+    """Download ``url`` to ``target`` atomically, verifying ``sha256`` before
+    the file appears."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as resp:
-            for block in iter(lambda: resp.read(1 << 20), b""):
-                out.write(block)
-        if sha256 is not None:
-            got = sha256_of(tmp)
-            if got != sha256:
-                raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {got}")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_write(target, "wb") as out, urllib.request.urlopen(url, timeout=60) as resp:
+        digest = hashlib.sha256()
+        for block in iter(lambda: resp.read(1 << 20), b""):
+            digest.update(block)
+            out.write(block)
+        if sha256 is not None and digest.hexdigest() != sha256:
+            raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, "
+                             f"got {digest.hexdigest()}")
     return target

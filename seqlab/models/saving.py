@@ -23,50 +23,20 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import safetensors.numpy as st
 from safetensors import SafetensorError
 
+from seqlab.atomic import atomic_write
+
 FORMAT = "seqlab.model"
 FORMAT_VERSION = 1
 CONFIG, WEIGHTS, OPTIMIZER = "config.json", "model.weights.safetensors", "optimizer.safetensors"
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
-
-
-# ------------------------------------------------------------- atomic writes
-def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> None:
-    """Call ``write(f)`` on a temp file next to ``path``, fsync, then rename over ``path``."""
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"cannot save to {path!r}: it is a directory")
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    try:  # make the rename itself durable (best effort: not every OS allows it)
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 # ------------------------------------------------------------------ weights
@@ -141,7 +111,8 @@ def save_weights(model: Any, path: str | os.PathLike) -> None:
     """Write every weight of ``model`` by parameter name to a safetensors file."""
     _require_built(model, "save")
     blob = _weights_blob(model, "seqlab.weights")
-    atomic_write(path, lambda f: f.write(blob))
+    with atomic_write(path, "wb") as f:
+        f.write(blob)
 
 
 def _load_safetensors(blob: bytes, source: str) -> dict[str, np.ndarray]:
@@ -238,14 +209,11 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
         state = {k: np.array(v, order="C") for k, v in model.optimizer.state_dict().items()}
         opt_blob = st.save(state, metadata={"format": "seqlab.optimizer"})
 
-    def write(f: IO[bytes]) -> None:
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as zf:
-            zf.writestr(CONFIG, config)
-            zf.writestr(WEIGHTS, weights)
-            if opt_blob is not None:
-                zf.writestr(OPTIMIZER, opt_blob)
-
-    atomic_write(path, write)
+    with atomic_write(path, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr(CONFIG, config)
+        zf.writestr(WEIGHTS, weights)
+        if opt_blob is not None:
+            zf.writestr(OPTIMIZER, opt_blob)
 
 
 class _open_archive:

@@ -79,25 +79,14 @@ class Rendered:
 
 
 def _write_bytes_atomic(target: Path, data: bytes) -> Path:
-    import tempfile
-
+    from seqlab.atomic import atomic_write
     from seqlab.report.html import ReportPathError
 
-    if target.is_dir() or not target.parent.is_dir():
-        raise ReportPathError(f"cannot write picture to {str(target)!r}: it is a directory or "
-                              f"its directory {str(target.parent)!r} does not exist")
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_write(target, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, target)
-        tmp = None
     except OSError as exc:
         raise ReportPathError(f"cannot write picture to {str(target)!r}: {exc}") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
     return target
 
 

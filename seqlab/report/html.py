@@ -15,11 +15,11 @@ import base64
 import html
 import os
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+from seqlab.atomic import atomic_write
 from seqlab.report.tables import Table, to_html
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -59,33 +59,18 @@ def _check_target(path: Path) -> None:
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` all at once: a temporary file in the same
-    directory, flushed and synced, then ``os.replace``. On any error the
-    temporary file is removed, an existing target is left as it was, and a
-    :class:`ReportPathError` names the path."""
+    """Write ``text`` to ``path`` all at once (:func:`seqlab.atomic.atomic_write`);
+    a path that cannot be written raises :class:`ReportPathError` naming it."""
     if not isinstance(text, str):
         raise TypeError(f"write_text_atomic: text must be a str, got {type(text).__name__}")
     target = Path(os.fspath(path))
     _check_target(target)
     data = text.encode(encoding)
-    tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                        dir=target.parent)
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_write(target, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, target)
-        tmp_name = None
     except OSError as exc:
         raise ReportPathError(f"cannot write report to {str(target)!r}: {exc}") from exc
-    finally:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
     return target
 
 

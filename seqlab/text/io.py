@@ -17,13 +17,13 @@ whose name ends in ``suffix`` (default ".txt"), in sorted path order.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import gzip
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from seqlab.atomic import atomic_write
 
 ERROR_POLICIES = ("strict", "replace", "ignore")
 PathLike = str | os.PathLike
@@ -185,22 +185,7 @@ def iter_texts(
 
 
 def atomic_write_text(path: PathLike, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the whole new one.
-
-    The text goes to a temporary file in the same directory, is flushed to
-    disk, and then replaces ``path`` in one ``os.replace`` step.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
+    """Write ``text`` to ``path`` so that readers see the old file or the whole
+    new one (:func:`seqlab.atomic.atomic_write`)."""
+    with atomic_write(path, "w", encoding=encoding) as f:
+        f.write(text)
