@@ -9,7 +9,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS: tuple[str, ...] = ("vectorize", "trace", "gradflow", "tour")
+SUBCOMMANDS: tuple[str, ...] = ("vectorize", "trace", "w2v", "gradflow", "tour")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,1 +1,31 @@
-"""seqlab.embeddings."""
+"""seqlab.embeddings: word vectors (KeyedVectors), their file formats and
+evaluation, and word2vec training (CBOW and skip-gram)."""
+
+from seqlab.embeddings.evaluation import (
+    Correlation,
+    WordPairsResult,
+    evaluate_word_analogies,
+    evaluate_word_pairs,
+    pearson,
+    rankdata,
+    spearman,
+)
+from seqlab.embeddings.formats import read_vectors, write_vectors
+from seqlab.embeddings.keyed_vectors import KeyedVectors, MissingWordsError
+from seqlab.embeddings.word2vec import NotFittedError, Word2Vec
+
+__all__ = [
+    "Correlation",
+    "KeyedVectors",
+    "MissingWordsError",
+    "NotFittedError",
+    "Word2Vec",
+    "WordPairsResult",
+    "evaluate_word_analogies",
+    "evaluate_word_pairs",
+    "pearson",
+    "rankdata",
+    "read_vectors",
+    "spearman",
+    "write_vectors",
+]
