@@ -217,11 +217,21 @@ class RNNBase(Layer):
         xt = np.swapaxes(xd, 0, 1)  # (B, T, D) -> (T, B, D)
         if self.go_backwards:
             xt = xt[::-1]
-        xt = np.ascontiguousarray(xt)
         b_in, rb = self._bias_parts()
-        xw = xt.reshape(T * B, D) @ self.kernel.value  # (T·B, D) @ (D, kH)
         if b_in is not None:
-            xw += b_in
+            # The input bias rides in the product as a column of ones: x_aug = [x 1]
+            # (T, B, D+1), W_aug = [W; b] (D+1, kH); backward gets [dW; db] = x_augᵀ dxw
+            # in one product too (no separate `xw += b` and `dxw.sum` passes).
+            xa = np.empty((T, B, D + 1), dtype=xd.dtype)
+            xa[:, :, :D] = xt
+            xa[:, :, D] = 1
+            w_aug = np.concatenate([self.kernel.value, b_in[None, :]], axis=0)
+            xw = xa.reshape(T * B, D + 1) @ w_aug  # (T·B, D+1) @ (D+1, kH)
+            xt = xa[:, :, :D]  # (T, B, D) view
+        else:
+            xa = None
+            xt = np.ascontiguousarray(xt)
+            xw = xt.reshape(T * B, D) @ self.kernel.value  # (T·B, D) @ (D, kH)
         xw = xw.reshape(T, B, -1)  # (T·B, kH) -> (T, B, kH)
 
         forward, backward = kernels_for(self._cell)
@@ -237,7 +247,7 @@ class RNNBase(Layer):
         else:
             output = np.array(hs[-1], copy=True)
         self._cache = {
-            "x": xt, "dropout_mask": in_mask, "recurrent_dropout_mask": rec_mask,
+            "x": xt, "x_aug": xa, "dropout_mask": in_mask, "recurrent_dropout_mask": rec_mask,
             "step_mask": step_mask, "kernel": kcache, "backward": backward,
             "took_list": took_list, "n_given": len(given), "shape": (B, T, D),
         }
@@ -316,9 +326,12 @@ class RNNBase(Layer):
                 f"layer {self.name!r}: backward expected {n_out} gradient(s) (one per output), "
                 f"got {len(douts)}"
             )
-        dhs = np.zeros((T, B, H), dtype=self.dtype)
-        dlast = [np.zeros((B, H), dtype=self.dtype) for _ in self._state_names]
         d_output = douts[0]
+        if d_output is not None and self.return_sequences:
+            dhs = np.empty((T, B, H), dtype=self.dtype)  # filled from d_output below
+        else:
+            dhs = np.zeros((T, B, H), dtype=self.dtype)
+        dlast = [np.zeros((B, H), dtype=self.dtype) for _ in self._state_names]
         if d_output is not None:
             expected = (B, T, H) if self.return_sequences else (B, H)
             d_output = np.asarray(d_output, dtype=self.dtype)
@@ -347,16 +360,24 @@ class RNNBase(Layer):
         if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
             backward = rec.on_loop_backward(self, backward)
         dxw, dU, drb, dstates0 = self._loop_backward(backward, dhs, dlast, c["kernel"])
-        dxw = dxw.reshape(T * B, -1)  # (T, B, kH) -> (T·B, kH)
-        xt = c["x"].reshape(T * B, D)  # (T, B, D) -> (T·B, D)
-        self.kernel.grad += xt.T @ dxw
+        dxw = np.ascontiguousarray(dxw).reshape(T, B, -1)
+        dxw2 = dxw.reshape(T * B, -1)  # (T, B, kH) -> (T·B, kH)
+        xa = c["x_aug"]
+        if xa is not None:  # [dW; db] = [x 1]ᵀ dxw in one product
+            dwb = xa.reshape(T * B, D + 1).T @ dxw2  # (D+1, T·B) @ (T·B, kH)
+            self.kernel.grad += dwb[:D]
+            db_in = dwb[D]
+        else:
+            xt = c["x"].reshape(T * B, D)  # (T, B, D) -> (T·B, D)
+            self.kernel.grad += xt.T @ dxw2
+            db_in = dxw2.sum(axis=0) if self.use_bias else None
         self.recurrent_kernel.grad += dU
         if self.use_bias:
-            self._add_bias_grad(dxw.sum(axis=0), drb)
-        dxt = (dxw @ self.kernel.value.T).reshape(T, B, D)  # (T·B, D) -> (T, B, D)
-        if self.go_backwards:
-            dxt = dxt[::-1]
-        dx = np.ascontiguousarray(np.swapaxes(dxt, 0, 1))  # (T, B, D) -> (B, T, D)
+            self._add_bias_grad(db_in, drb)
+        # one product per batch row straight into (B, T, D): no transposed copy
+        dxw_input_order = dxw[::-1] if self.go_backwards else dxw
+        w_t = np.ascontiguousarray(self.kernel.value.T)  # (kH, D)
+        dx = np.matmul(np.swapaxes(dxw_input_order, 0, 1), w_t)  # (B, T, kH) @ (kH, D)
         if c["dropout_mask"] is not None:
             dx *= c["dropout_mask"][:, None, :]
         if not c["took_list"]:
