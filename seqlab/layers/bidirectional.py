@@ -24,7 +24,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from seqlab.layers.base import Layer, deserialize, serialize
-from seqlab.layers.recurrent import RNNBase, merge_initial_state
+from seqlab.layers.recurrent import RNNBase
+from seqlab.layers.rnn_args import merge_initial_state
 
 MERGE_MODES: tuple[str | None, ...] = ("concat", "sum", "ave", "mul", None)
 

@@ -11,7 +11,8 @@ kernel pair. One forward call on x (B, T, D):
     out  = h_T, or hs as (B, T, H) with return_sequences (processing order)
 
 and BPTT: the kernel returns dxw (T, B, kH) and the state gradients; then
-dW = x̃ᵀ dxw, db = Σ dxw and dx = (dxw Wᵀ) ⊙ m_x, one matmul each.
+[dW; db] = [x̃ 1]ᵀ dxw and dx = (dxw Wᵀ) ⊙ m_x, one matmul each (the input
+bias rides in the input product as a column of ones).
 
 The loop itself runs in a kernel chosen by :func:`kernels_for`: the Numba fast
 path (:mod:`seqlab.kernels.recurrent`) when ``seqlab.config.kernels()`` is
@@ -21,7 +22,6 @@ path (:mod:`seqlab.kernels.recurrent`) when ``seqlab.config.kernels()`` is
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -30,9 +30,8 @@ import numpy as np
 from seqlab import config, initializers
 from seqlab.functional import recurrent as reference
 from seqlab.layers.base import Layer, Parameter
+from seqlab.layers.rnn_args import check_activation, check_rate, check_units, merge_initial_state
 from seqlab.trace import hook as trace_hook
-
-RNN_ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "hard_sigmoid", "relu", "linear")
 
 
 def kernels_for(cell: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -53,46 +52,6 @@ def kernels_for(cell: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
         if all(f is not None for f in pair):
             return pair  # type: ignore[return-value]
     return getattr(reference, names[0]), getattr(reference, names[1])
-
-
-def check_activation(layer: str, arg: str, name: Any) -> str:
-    """A valid recurrent activation name (None means linear, as in Keras)."""
-    if name is None:
-        return "linear"
-    if not isinstance(name, str) or name not in RNN_ACTIVATIONS:
-        raise ValueError(
-            f"layer {layer!r}: {arg} must be one of {list(RNN_ACTIVATIONS)}, got {name!r}"
-        )
-    return name
-
-
-def _check_rate(layer: str, arg: str, rate: Any) -> float:
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-        raise ValueError(f"layer {layer!r}: {arg} must be a float in [0, 1), got {rate!r}")
-    return float(rate)
-
-
-def _check_units(layer: str, units: Any) -> int:
-    if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
-        raise ValueError(f"layer {layer!r}: units must be a positive int, got {units!r}")
-    return int(units)
-
-
-def merge_initial_state(layer: str, inputs: Any, kwargs: dict[str, Any]) -> Any:
-    """Fold the ``initial_state=`` call argument into the input list:
-    ``x, initial_state=[h0, c0]`` → ``[x, h0, c0]`` (inputs pass through without it)."""
-    initial_state = kwargs.get("initial_state")
-    if isinstance(inputs, tuple):
-        inputs = list(inputs)
-    if initial_state is None:
-        return inputs
-    if isinstance(inputs, list):
-        raise TypeError(
-            f"layer {layer!r}: pass the initial states either in the input list or as "
-            "initial_state=, not both"
-        )
-    states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-    return [inputs, *states]
 
 
 class RNNBase(Layer):
@@ -125,14 +84,14 @@ class RNNBase(Layer):
                  zero_output_for_mask: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         who = self.name
-        self.units = _check_units(who, units)
+        self.units = check_units(who, units)
         self.activation = check_activation(who, "activation", activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.name_of(kernel_initializer)
         self.recurrent_initializer = initializers.name_of(recurrent_initializer)
         self.bias_initializer = initializers.name_of(bias_initializer)
-        self.dropout = _check_rate(who, "dropout", dropout)
-        self.recurrent_dropout = _check_rate(who, "recurrent_dropout", recurrent_dropout)
+        self.dropout = check_rate(who, "dropout", dropout)
+        self.recurrent_dropout = check_rate(who, "recurrent_dropout", recurrent_dropout)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)

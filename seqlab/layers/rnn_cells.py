@@ -21,7 +21,8 @@ import numpy as np
 
 from seqlab import initializers
 from seqlab.layers.base import Parameter
-from seqlab.layers.recurrent import RNNBase, check_activation
+from seqlab.layers.recurrent import RNNBase
+from seqlab.layers.rnn_args import check_activation
 
 
 class SimpleRNN(RNNBase):
