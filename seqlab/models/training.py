@@ -211,7 +211,6 @@ class BaseModel(Layer):
                                   data.split_last(ys, validation_split, owner))
             val = (vx, vy)
         self._ensure_built(xs, "fit")
-        self._require_compiled("fit")
         self._shuffle_seed = self._pick_seed(seed, initial_epoch, owner)
         n = xs[0].shape[0]
         steps = -(-n // batch_size)
