@@ -171,10 +171,10 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
         return None
     from seqlab import losses, metrics, optim
 
-    model._require_compiled("save")
     loss = model._loss
     per_output: list[list[Any]] = [[] for _ in model.output_names]
-    for i, metric, _ in model._metrics.entries:
+    compiled_metrics = model._metrics if model._metrics is not None else model._make_metrics()
+    for i, metric, _ in compiled_metrics.entries:
         per_output[i].append(metrics.serialize(metric))
     return {
         "optimizer": optim.serialize(model.optimizer),

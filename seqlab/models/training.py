@@ -119,7 +119,12 @@ class BaseModel(Layer):
             raise RuntimeError(
                 f"model {self.name!r}: call compile(optimizer, loss) before {method}()"
             )
-        if self._metrics is None and self.built:
+
+    def _build_compiled(self, xs: list[np.ndarray], purpose: str) -> None:
+        """Build from data if needed; a model compiled before it was built gets
+        its metrics now (they need the output shapes)."""
+        self._ensure_built(xs, purpose)
+        if self._metrics is None:
             self._metrics = self._make_metrics()
 
     @property
@@ -210,7 +215,7 @@ class BaseModel(Layer):
             (xs, vx), (ys, vy) = (data.split_last(xs, validation_split, owner),
                                   data.split_last(ys, validation_split, owner))
             val = (vx, vy)
-        self._ensure_built(xs, "fit")
+        self._build_compiled(xs, "fit")
         self._shuffle_seed = self._pick_seed(seed, initial_epoch, owner)
         n = xs[0].shape[0]
         steps = -(-n // batch_size)
@@ -289,8 +294,7 @@ class BaseModel(Layer):
         batch_size = data.check_batch_size(batch_size, owner)
         verbose = _check_verbose(verbose, owner)
         xs, ys = self._prepare(x, y, "evaluate")
-        self._ensure_built(xs, "evaluate")
-        self._require_compiled("evaluate")
+        self._build_compiled(xs, "evaluate")
         bar = ProgressBar(-(-xs[0].shape[0] // batch_size), verbose) if verbose else None
         logs = self._evaluate_arrays(xs, ys, batch_size, bar)
         if bar is not None:
@@ -333,8 +337,7 @@ class BaseModel(Layer):
         """One training step on (x, y); returns the loss, or ``[loss, ...]`` as evaluate."""
         self._require_compiled("train_on_batch")
         xs, ys = self._prepare(x, y, "train_on_batch")
-        self._ensure_built(xs, "fit")
-        self._require_compiled("train_on_batch")
+        self._build_compiled(xs, "fit")
         self._metrics.reset()
         total, parts = self._train_step(xs, ys)
         if not math.isfinite(total):
@@ -349,8 +352,7 @@ class BaseModel(Layer):
         """Loss (and metrics) on one batch, without updating the weights."""
         self._require_compiled("test_on_batch")
         xs, ys = self._prepare(x, y, "test_on_batch")
-        self._ensure_built(xs, "evaluate")
-        self._require_compiled("test_on_batch")
+        self._build_compiled(xs, "evaluate")
         self._metrics.reset()
         total, parts = self._test_step(xs, ys)
         values = list(self._logs(self._loss_vector(total, parts), 1).values())
