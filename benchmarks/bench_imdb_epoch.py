@@ -17,7 +17,6 @@ import os
 import time
 
 import numpy as np
-
 from imdb_common import load_imdb_ids
 
 
@@ -112,8 +111,8 @@ def main() -> None:
         if "torch" not in args.skip:
             rows.append(("PyTorch loop", run_torch(x, y, 128)))
         if "keras" not in args.skip:
-            rows.append((f"Keras 3 torch backend (×{len(x) // (args.keras_steps * 128)} "
-                         f"from {args.keras_steps} steps)", run_keras(x, y, 128, args.keras_steps)))
+            rows.append(((f"Keras 3 torch backend (×{len(x) // (args.keras_steps * 128)} "
+                         f"from {args.keras_steps} steps)"), run_keras(x, y, 128, args.keras_steps)))
     ref = dict(rows).get("PyTorch loop")
     print(f"IMDB LSTM epoch, {n} samples, batch 128, threads={args.threads}, "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, BLAS: {blas_info()}")

@@ -15,11 +15,10 @@ import os
 import time
 
 import numpy as np
+from imdb_common import load_imdb_ids
 
 import seqlab
 from seqlab.layers import LSTM, Dense, Embedding, SimpleRNN
-
-from imdb_common import load_imdb_ids
 
 
 class EpochTimer(seqlab.callbacks.Callback):
@@ -53,9 +52,9 @@ def main() -> None:
     lines = [
         f"# IMDB {args.model}: Embedding(10000,32) → {type(recurrent).__name__}(32) → Dense(1)",
         "",
-        f"seqlab {seqlab.__version__}, kernels={seqlab.config.kernels()}, float32, seed {args.seed}, "
+        (f"seqlab {seqlab.__version__}, kernels={seqlab.config.kernels()}, float32, seed {args.seed}, "
         f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}, "
-        f"{os.cpu_count()} CPUs",
+        f"{os.cpu_count()} CPUs"),
         "",
         "| epoch | loss | acc | val_loss | val_acc | seconds |",
         "|---:|---:|---:|---:|---:|---:|",
@@ -64,8 +63,8 @@ def main() -> None:
         lines.append(f"| {e + 1} | {h['loss'][e]:.4f} | {h['acc'][e]:.4f} | "
                      f"{h['val_loss'][e]:.4f} | {h['val_acc'][e]:.4f} | {timer.times[e]:.1f} |")
     best = int(np.argmax(h["val_acc"]))
-    lines += ["", f"best val_acc {h['val_acc'][best]:.4f} at epoch {best + 1}; "
-              f"median epoch {np.median(timer.times):.1f} s"]
+    lines += ["", (f"best val_acc {h['val_acc'][best]:.4f} at epoch {best + 1}; "
+              f"median epoch {np.median(timer.times):.1f} s")]
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -8,8 +8,7 @@
     model.fit(x, y, epochs=10, batch_size=128, validation_split=0.2)
 """
 
-from seqlab import callbacks, layers, losses, metrics, optimizers
-from seqlab import config
+from seqlab import callbacks, config, layers, losses, metrics, optimizers
 from seqlab.config import floatx, set_floatx, set_kernels, use_floatx, use_kernels
 from seqlab.layers import Input
 from seqlab.models import Model, Sequential, load_model
@@ -22,8 +21,8 @@ __all__ = [
     "Model",
     "Sequential",
     "callbacks",
-    "floatx",
     "config",
+    "floatx",
     "layers",
     "load_model",
     "losses",

@@ -31,12 +31,11 @@ def test_error_keeps_the_old_file_and_leaves_no_temp(tmp_path):
 def test_bad_targets_are_named(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a directory"), atomic_write(tmp_path):
         pass
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        with atomic_write(tmp_path / "missing" / "x.bin"):
-            pass
-    with pytest.raises(ValueError, match="mode must be"):
-        with atomic_write(tmp_path / "x", "a"):
-            pass
+    missing = tmp_path / "missing" / "x.bin"
+    with pytest.raises(FileNotFoundError, match="does not exist"), atomic_write(missing):
+        pass
+    with pytest.raises(ValueError, match="mode must be"), atomic_write(tmp_path / "x", "a"):
+        pass
 
 
 def test_download_verifies_the_checksum_before_the_file_appears(tmp_path):

@@ -22,10 +22,9 @@ def test_bad_floatx_and_kernels_name_the_valid_choices():
 
 
 def test_use_kernels_restores_even_after_error():
-    with pytest.raises(RuntimeError):
-        with seqlab.use_kernels("numpy"):
-            assert seqlab.config.kernels() == "numpy"
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), seqlab.use_kernels("numpy"):
+        assert seqlab.config.kernels() == "numpy"
+        raise RuntimeError("boom")
     assert seqlab.config.kernels() == "numba"
 
 
