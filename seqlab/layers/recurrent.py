@@ -22,6 +22,7 @@ path (:mod:`seqlab.kernels.recurrent`) when ``seqlab.config.kernels()`` is
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -54,7 +55,7 @@ def kernels_for(cell: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     return getattr(reference, names[0]), getattr(reference, names[1])
 
 
-class RNNBase(Layer):
+class RNNBase(Layer, ABC):
     """Base of the recurrent layers: masks, go_backwards, states,
     return_sequences / return_state, stateful, dropout, initial_state.
 
@@ -104,27 +105,28 @@ class RNNBase(Layer):
         self.bias: Parameter | None = None
 
     # ------------------------------------------------------------ cell hooks
+    # One input bias (kH,) by default; GRU(reset_after=True) overrides these.
     def _build_bias(self) -> Parameter:
-        raise NotImplementedError
+        return self.add_weight("bias", (self._gates * self.units,), self.bias_initializer)
 
     def _bias_parts(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(input bias (kH,) added to xw, recurrent bias for the kernel) or Nones."""
-        raise NotImplementedError
+        return (self.bias.value if self.bias is not None else None), None
 
     def _add_bias_grad(self, db_input: np.ndarray, drb: np.ndarray | None) -> None:
-        raise NotImplementedError
+        self.bias.grad += db_input
 
+    @abstractmethod
     def _loop_forward(self, forward: Callable[..., Any], xw: np.ndarray, rb: np.ndarray | None,
                       states0: list[np.ndarray], step_mask: np.ndarray | None,
                       rec_mask: np.ndarray | None) -> tuple[np.ndarray, list[np.ndarray], Any]:
         """Run the kernel: (hs (T, B, H), final states, kernel cache)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _loop_backward(self, backward: Callable[..., Any], dhs: np.ndarray,
                        dlast: list[np.ndarray], cache: Any
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[np.ndarray]]:
         """Run BPTT: (dxw, dU, drb, gradients of the initial states)."""
-        raise NotImplementedError
 
     # ----------------------------------------------------------------- build
     def build(self, input_shape: Any) -> None:

@@ -36,15 +36,6 @@ class SimpleRNN(RNNBase):
     _gates: ClassVar[int] = 1
     _state_names: ClassVar[tuple[str, ...]] = ("h",)
 
-    def _build_bias(self) -> Parameter:
-        return self.add_weight("bias", (self.units,), self.bias_initializer)
-
-    def _bias_parts(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return (self.bias.value if self.bias is not None else None), None
-
-    def _add_bias_grad(self, db_input: np.ndarray, drb: np.ndarray | None) -> None:
-        self.bias.grad += db_input
-
     def _loop_forward(self, forward: Callable[..., Any], xw: np.ndarray, rb: np.ndarray | None,
                       states0: list[np.ndarray], step_mask: np.ndarray | None,
                       rec_mask: np.ndarray | None) -> tuple[np.ndarray, list[np.ndarray], Any]:
@@ -93,12 +84,6 @@ class LSTM(RNNBase):
                                    init((2 * H,), dtype, rng)])
 
         return self.add_weight("bias", (4 * H,), forget_bias_one)
-
-    def _bias_parts(self) -> tuple[np.ndarray | None, np.ndarray | None]:
-        return (self.bias.value if self.bias is not None else None), None
-
-    def _add_bias_grad(self, db_input: np.ndarray, drb: np.ndarray | None) -> None:
-        self.bias.grad += db_input
 
     def _loop_forward(self, forward: Callable[..., Any], xw: np.ndarray, rb: np.ndarray | None,
                       states0: list[np.ndarray], step_mask: np.ndarray | None,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,7 +43,7 @@ from seqlab.models.progress import ProgbarLogger, ProgressBar
 from seqlab.random import make_rng
 
 
-class BaseModel(Layer):
+class BaseModel(Layer, ABC):
     """A layer made of layers, with compile/fit/evaluate/predict/train_on_batch.
 
     Subclasses provide ``call``/``backward`` (Layer contract), ``layers``,
@@ -63,20 +64,24 @@ class BaseModel(Layer):
 
     # ------------------------------------------------------ subclass hooks
     @property
+    @abstractmethod
     def layers(self) -> list[Layer]:
-        raise NotImplementedError
+        """Defined by Sequential and Model."""
 
     @property
+    @abstractmethod
     def input_names(self) -> list[str]:
-        raise NotImplementedError
+        """Defined by Sequential and Model."""
 
     @property
+    @abstractmethod
     def output_names(self) -> list[str]:
-        raise NotImplementedError
+        """Defined by Sequential and Model."""
 
     @property
+    @abstractmethod
     def output_shapes(self) -> list[tuple | None]:
-        raise NotImplementedError
+        """Defined by Sequential and Model."""
 
     def _ensure_built(self, xs: list[np.ndarray], purpose: str) -> None:
         """Build from the data's shapes (training only) or raise if unbuilt."""
