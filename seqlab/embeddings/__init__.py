@@ -12,7 +12,8 @@ from seqlab.embeddings.evaluation import (
 )
 from seqlab.embeddings.formats import read_vectors, write_vectors
 from seqlab.embeddings.keyed_vectors import KeyedVectors, MissingWordsError
-from seqlab.embeddings.word2vec import NotFittedError, Word2Vec
+from seqlab.embeddings.word2vec import Word2Vec
+from seqlab.errors import NotFittedError
 
 __all__ = [
     "Correlation",

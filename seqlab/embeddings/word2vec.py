@@ -39,14 +39,11 @@ from seqlab.embeddings import reference, sampling
 from seqlab.embeddings.keyed_vectors import KeyedVectors
 from seqlab.embeddings.progress import TrainingProgress
 from seqlab.embeddings.training import Job, JobResult, cached_jobs, job_state, run_jobs
+from seqlab.errors import NotFittedError
 from seqlab.kernels import word2vec as w2v_kernels
 from seqlab.random import make_rng
 
 Sentences = Iterable[Sequence[str]]
-
-
-class NotFittedError(RuntimeError):
-    """Raised when a Word2Vec model is used before its vocabulary exists."""
 
 
 def _check_int(name: str, value: Any, low: int) -> int:

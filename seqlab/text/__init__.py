@@ -5,6 +5,7 @@ one is accepted. This package imports no neural code, and kiwipiepy only when
 a :class:`KiwiTokenizer` is made.
 """
 
+from seqlab.errors import NotFittedError
 from seqlab.text.encode import encode_bag, encode_one_hot
 from seqlab.text.hashing import hash_bucket, stable_hash
 from seqlab.text.io import TextDecodeError, iter_documents, iter_lines, read_text
@@ -27,7 +28,7 @@ from seqlab.text.tokenize import (
     ngrams,
     whitespace_split,
 )
-from seqlab.text.vectorize import NotFittedError, TextVectorizer
+from seqlab.text.vectorize import TextVectorizer
 from seqlab.text.vocab import Vocabulary, VocabularySizeWarning
 
 __all__ = [

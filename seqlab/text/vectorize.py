@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.errors import NotFittedError
 from seqlab.text.encode import (
     BAG_MODES,
     count_matrix,
@@ -68,10 +69,6 @@ class _FirstSeenIds(dict):
     def __missing__(self, token: str) -> int:
         idx = self[token] = len(self)
         return idx
-
-
-class NotFittedError(ValueError, AttributeError):
-    """An estimator was used before ``fit`` (a ValueError and an AttributeError, as scikit-learn's)."""
 
 
 def _check_optional_int(name: str, value: object, minimum: int) -> None:
