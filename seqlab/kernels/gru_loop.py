@@ -29,7 +29,7 @@ from seqlab.kernels.rowops import (
     fill_rows,
     zero_masked,
 )
-from seqlab.kernels.smallgemm import gemm_acc
+from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt
 
 
 @njit(**JIT)
@@ -268,22 +268,26 @@ def gru_after_forward_rows(xw, U, rb, h0, keep, rec_mask, act, rec_act, b0, b1,
 
 
 @njit(**JIT)
-def gru_after_backward_rows(dhs, U_T, h0, hs, z, r, h_tilde, hh, keep, rec_mask, act,
+def gru_after_backward_rows(dhs, U, h0, hs, z, r, h_tilde, hh, keep, rec_mask, act,
                             rec_act, b0, b1, dh, dxw, dghh):
     """reset_after=True BPTT for rows b0:b1: dh in = gradient at the final state,
-    out = dh0; fills dxw (T, B, 3H) and dghh = da_h ⊙ r (T, B, H)."""
+    out = dh0; fills dxw (T, B, 3H) and dghh = da_h ⊙ r (T, B, H). Returns these
+    rows' share of dU = Σ_t ĥ_{t−1}ᵀ [da_z da_r dghh_t]."""
     T = dxw.shape[0]
-    H = U_T.shape[1]
+    H = U.shape[0]
     nb = b1 - b0
     dhu = np.empty((nb, 3 * H), dtype=dxw.dtype)
     dhd = np.empty((nb, H), dtype=dxw.dtype)
+    hd = np.empty((nb, H), dtype=dxw.dtype)
+    dU = np.zeros((H, 3 * H), dtype=dxw.dtype)
     for t in range(T - 1, -1, -1):
         h_prev = h0 if t == 0 else hs[t - 1]
         gru_after_step_backward(t, b0, nb, dhs, h_prev, z, r, h_tilde, hh, keep, act,
                                 rec_act, dh, dxw, dghh, dhu)
-        fill_rows(dhd, 0.0)
-        gemm_acc(dhu, 0, 0, U_T, dhd, nb)
+        gemm_nt(dhu, 0, U, dhd, nb)
+        add_recurrent_grad(h_prev, rec_mask, b0, hd, dhu, dU)
         gru_step_carry(t, b0, dhd, z, keep, rec_mask, dh)
+    return dU
 
 
 @njit(**JIT)

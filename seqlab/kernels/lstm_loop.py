@@ -13,7 +13,7 @@ BPTT, per step (masked rows pass dh and dc straight through):
 The element-wise part of one step (``lstm_step_forward`` / ``lstm_step_backward``)
 works on a block of rows b0 … b0+n−1 and is shared by two drivers: the
 compiled loops here (``*_rows``: all T steps for one block, the products by
-``gemm_acc``) and the BLAS driver in :mod:`seqlab.kernels.rnn_drivers` (large H:
+:mod:`seqlab.kernels.smallgemm`, dU summed in the loop) and the BLAS driver in :mod:`seqlab.kernels.rnn_drivers` (large H:
 NumPy products, one step at a time). Rows never interact, so blocks run in
 parallel threads. Element-wise work runs as whole-block passes, each loop
 making one store, so LLVM vectorises them.
@@ -39,10 +39,9 @@ from seqlab.kernels.rowops import (
     carry_masked,
     dropped_grad,
     fill_dropped,
-    fill_rows,
     zero_masked,
 )
-from seqlab.kernels.smallgemm import gemm_acc
+from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt
 
 
 @njit(**JIT)
@@ -151,7 +150,7 @@ def lstm_step_carry(t, b0, dhd, gates, keep, rec_mask, dh, dc):
 @njit(**JIT)
 def lstm_forward_rows(xw, U, h0, c0, keep, rec_mask, act, rec_act, mixed, b0, b1,
                       hs, cs, gates, act_c):
-    """All T steps for rows b0:b1 (products by gemm_acc)."""
+    """All T steps for rows b0:b1 (the products ĥU by gemm_acc)."""
     T = xw.shape[0]
     H = U.shape[0]
     nb = b1 - b0
@@ -171,19 +170,23 @@ def lstm_forward_rows(xw, U, h0, c0, keep, rec_mask, act, rec_act, mixed, b0, b1
 
 
 @njit(**JIT)
-def lstm_backward_rows(dhs, U_T, c0, cs, gates, act_c, keep, rec_mask, act, rec_act, mixed,
+def lstm_backward_rows(dhs, U, h0, hs, c0, cs, gates, act_c, keep, rec_mask, act, rec_act, mixed,
                        b0, b1, dh, dc, dxw):
     """All T steps of BPTT for rows b0:b1: dh, dc (B, H) come in as the gradients at
-    the final states and leave as dh0, dc0; dxw (T, B, 4H) is filled."""
+    the final states and leave as dh0, dc0; dxw (T, B, 4H) is filled.
+    Returns these rows' share of dU = Σ_t ĥ_{t−1}ᵀ da_t, taken while da_t is in cache."""
     T = dxw.shape[0]
-    H = U_T.shape[1]
+    H = U.shape[0]
     nb = b1 - b0
     tmp = np.empty((nb, H), dtype=dxw.dtype)
     dhd = np.empty((nb, H), dtype=dxw.dtype)
+    hd = np.empty((nb, H), dtype=dxw.dtype)
+    dU = np.zeros((H, 4 * H), dtype=dxw.dtype)
     for t in range(T - 1, -1, -1):
         c_prev = c0 if t == 0 else cs[t - 1]
         lstm_step_backward(t, b0, nb, dhs, c_prev, gates, act_c, keep, act, rec_act, mixed,
                            dh, dc, dxw, tmp)
-        fill_rows(dhd, 0.0)
-        gemm_acc(dxw[t], b0, 0, U_T, dhd, nb)
+        gemm_nt(dxw[t], b0, U, dhd, nb)
+        add_recurrent_grad(h0 if t == 0 else hs[t - 1], rec_mask, b0, hd, dxw[t, b0:b1], dU)
         lstm_step_carry(t, b0, dhd, gates, keep, rec_mask, dh, dc)
+    return dU

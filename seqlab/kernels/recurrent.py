@@ -24,8 +24,10 @@ How the work is split:
   run through all T steps — rows never interact, so the loop results do not
   depend on the thread count. From ``BLAS_MIN_UNITS`` on, a Python loop calls
   BLAS for each step's product and one compiled call for its gate code.
-* The weight gradients are sums over all steps: one BLAS product each after
-  the loop, e.g. dU = Σ_t ĥ_{t−1}ᵀ da_t = Ĥᵀ·dA with Ĥ (T·B, H).
+* The recurrent weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t: the row blocks add
+  each step's share while da_t is still in cache and return their partial
+  sums; after the BLAS driver (and for GRU(reset_after=False), whose second
+  product uses r ⊙ ĥ) it is one BLAS product Ĥᵀ·dA with Ĥ (T·B, H).
 
 Precision: float64 uses libm tanh/exp and agrees with the reference to
 rounding (~1e-15 relative per step). float32 uses the rational tanh of
@@ -180,11 +182,11 @@ def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
     dxw = np.empty((T, B, H), dtype=hs.dtype)
     if drivers.use_blas(H):
         drivers.simple_rnn_backward_blas(dhs, U, cache["y"], keep, rm, cache["_code"], dh, dxw)
-    else:
-        run_rows(simple_rnn_backward_rows, B,
-                 (dhs, np.ascontiguousarray(U.T), cache["y"], keep, rm, cache["_code"]),
-                 (dh, dxw))
-    dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
+        dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
+    else:  # the row blocks also return their shares of dU
+        dU = sum(run_rows(simple_rnn_backward_rows, B,
+                          (dhs, U, cache["h0"], hs, cache["y"], keep, rm, cache["_code"]),
+                          (dh, dxw)))
     return dxw, dU, dh
 
 
@@ -239,9 +241,10 @@ def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cac
               cache["_mixed"])
     if drivers.use_blas(H):
         drivers.lstm_backward_blas(dhs, U, *common, dh, dc, dxw)
-    else:
-        run_rows(lstm_backward_rows, B, (dhs, np.ascontiguousarray(U.T), *common), (dh, dc, dxw))
-    dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
+        dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
+    else:  # the row blocks also return their shares of dU
+        dU = sum(run_rows(lstm_backward_rows, B, (dhs, U, cache["h0"], hs, *common),
+                          (dh, dc, dxw)))
     return dxw, dU, dh, dc
 
 
@@ -310,12 +313,13 @@ def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache
         if blas:
             drivers.gru_after_backward_blas(dhs, U, *states, cache["hh"], keep, rm, act,
                                             rec_act, dh, dxw, dghh)
-        else:
-            run_rows(gru_after_backward_rows, B,
-                     (dhs, np.ascontiguousarray(U.T), *states, cache["hh"], keep, rm, act,
-                      rec_act), (dh, dxw, dghh))
-        dU[:, :2 * H] = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw[:, :, :2 * H])
-        dU[:, 2 * H:] = recurrent_product(cache["h0"], hs, cache["rec_mask"], dghh)
+            dU[:, :2 * H] = recurrent_product(cache["h0"], hs, cache["rec_mask"],
+                                              dxw[:, :, :2 * H])
+            dU[:, 2 * H:] = recurrent_product(cache["h0"], hs, cache["rec_mask"], dghh)
+        else:  # the row blocks also return their shares of dU
+            dU[...] = sum(run_rows(gru_after_backward_rows, B,
+                                   (dhs, U, *states, cache["hh"], keep, rm, act, rec_act),
+                                   (dh, dxw, dghh)))
         if cache["rb"] is not None:
             drb = np.concatenate([dxw[:, :, :2 * H].sum(axis=(0, 1)), dghh.sum(axis=(0, 1))])
     else:

@@ -4,7 +4,8 @@ Two drivers share the compiled element-wise steps of :mod:`.rnn_loop`,
 :mod:`.lstm_loop` and :mod:`.gru_loop`:
 
 * **row blocks** (small H): the whole T-step loop is compiled, the recurrent
-  products done by :func:`seqlab.kernels.smallgemm.gemm_acc`. The batch is
+  products done by :mod:`seqlab.kernels.smallgemm` (ĥU, da·Uᵀ, and each
+  step's share ĥᵀda of dU, which the blocks return). The batch is
   cut into ``numba.get_num_threads()`` contiguous blocks of rows, one per
   thread (rows never interact, so there is no synchronisation between steps);
   the compiled loops release the GIL.
@@ -14,8 +15,8 @@ Two drivers share the compiled element-wise steps of :mod:`.rnn_loop`,
   call for the whole batch. The Python overhead (a few µs per step) is
   negligible next to a product of that size.
 
-The weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t is one BLAS product after the loop
-in both cases (:func:`recurrent_product`).
+After the BLAS steps the weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t is one BLAS
+product (:func:`recurrent_product`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numba
 import numpy as np
@@ -45,10 +47,10 @@ from seqlab.kernels.rnn_loop import (
 )
 
 #: From this many units on, the recurrent products go to BLAS one step at a time.
-#: Measured (float32, one thread, T = 30–100): equal speed up to H = 256, BLAS
-#: 1.2–1.5x faster from H = 512 (U no longer fits in L2); with threads the row
-#: blocks win below that, as their element-wise work is parallel too.
-BLAS_MIN_UNITS = 384
+#: Measured (LSTM, float32, T = 100, forward + BPTT): H = 128, B = 128 equal at
+#: 1 and 2 threads; H = 256, B = 64: BLAS 133 ms vs rows 155 ms at 1 thread,
+#: rows 98 vs 106 at 2 threads (their element-wise work is parallel too).
+BLAS_MIN_UNITS = 256
 
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
@@ -71,8 +73,9 @@ def _executor(n: int) -> ThreadPoolExecutor:
         return _pool
 
 
-def run_rows(loop: Callable[..., None], B: int, head: tuple, tail: tuple) -> None:
-    """Run ``loop(*head, b0, b1, *tail)`` over the batch, one block of rows per thread.
+def run_rows(loop: Callable[..., Any], B: int, head: tuple, tail: tuple) -> list[Any]:
+    """Run ``loop(*head, b0, b1, *tail)`` over the batch, one block of rows per thread,
+    and return what each block's call returned (in block order).
 
     Threads: ``numba.get_num_threads()`` (set with ``numba.set_num_threads``), at
     most one per row. Block 0 runs in the calling thread, so a first call
@@ -81,13 +84,11 @@ def run_rows(loop: Callable[..., None], B: int, head: tuple, tail: tuple) -> Non
     n = max(1, min(numba.get_num_threads(), B))
     bounds = [(i * B // n, (i + 1) * B // n) for i in range(n)]
     if n == 1:
-        loop(*head, 0, B, *tail)
-        return
+        return [loop(*head, 0, B, *tail)]
     pool = _executor(n - 1)
     futures = [pool.submit(loop, *head, b0, b1, *tail) for b0, b1 in bounds[1:]]
-    loop(*head, *bounds[0], *tail)
-    for future in futures:
-        future.result()
+    first = loop(*head, *bounds[0], *tail)
+    return [first, *(future.result() for future in futures)]
 
 
 def recurrent_product(h0: np.ndarray, hs: np.ndarray, rec_mask: np.ndarray | None,
@@ -129,9 +130,10 @@ def simple_rnn_forward_blas(xw, U, h0, keep, rec_mask, act, hs, ys) -> None:
 
 def simple_rnn_backward_blas(dhs, U, ys, keep, rec_mask, act, dh, dxw) -> None:
     dhd = np.empty_like(dh)
+    U_T = np.ascontiguousarray(U.T)  # BLAS is faster on it than on the transposed view
     for t in range(dxw.shape[0] - 1, -1, -1):
         simple_rnn_step_backward(t, 0, dh.shape[0], dhs, ys, keep, act, dh, dxw)
-        np.matmul(dxw[t], U.T, out=dhd)
+        np.matmul(dxw[t], U_T, out=dhd)
         simple_rnn_step_carry(t, 0, dhd, keep, rec_mask, dh)
 
 
@@ -152,11 +154,12 @@ def lstm_backward_blas(dhs, U, c0, cs, gates, act_c, keep, rec_mask, act, rec_ac
                        dh, dc, dxw) -> None:
     tmp = np.empty_like(dh)
     dhd = np.empty_like(dh)
+    U_T = np.ascontiguousarray(U.T)
     for t in range(dxw.shape[0] - 1, -1, -1):
         c_prev = c0 if t == 0 else cs[t - 1]
         lstm_step_backward(t, 0, dh.shape[0], dhs, c_prev, gates, act_c, keep, act, rec_act,
                            mixed, dh, dc, dxw, tmp)
-        np.matmul(dxw[t], U.T, out=dhd)
+        np.matmul(dxw[t], U_T, out=dhd)
         lstm_step_carry(t, 0, dhd, gates, keep, rec_mask, dh, dc)
 
 
@@ -178,11 +181,12 @@ def gru_after_backward_blas(dhs, U, h0, hs, z, r, h_tilde, hh, keep, rec_mask, a
                             dh, dxw, dghh) -> None:
     dhu = np.empty((dh.shape[0], U.shape[1]), dtype=dh.dtype)
     dhd = np.empty_like(dh)
+    U_T = np.ascontiguousarray(U.T)
     for t in range(dxw.shape[0] - 1, -1, -1):
         h_prev = h0 if t == 0 else hs[t - 1]
         gru_after_step_backward(t, 0, dh.shape[0], dhs, h_prev, z, r, h_tilde, hh, keep, act,
                                 rec_act, dh, dxw, dghh, dhu)
-        np.matmul(dhu, U.T, out=dhd)
+        np.matmul(dhu, U_T, out=dhd)
         gru_step_carry(t, 0, dhd, z, keep, rec_mask, dh)
 
 
@@ -209,10 +213,12 @@ def gru_before_backward_blas(dhs, U_zr, U_h, h0, hs, z, r, h_tilde, keep, rec_ma
     d_rh = np.empty_like(dh)
     dhd = np.empty_like(dh)
     hd = np.empty_like(dh)
+    U_zr_T = np.ascontiguousarray(U_zr.T)
+    U_h_T = np.ascontiguousarray(U_h.T)
     for t in range(dxw.shape[0] - 1, -1, -1):
         h_prev = h0 if t == 0 else hs[t - 1]
         gru_before_step_backward(t, 0, B, dhs, h_prev, z, h_tilde, keep, act, rec_act, dh, dxw)
-        np.matmul(dxw[t, :, 2 * H:], U_h.T, out=d_rh)
+        np.matmul(dxw[t, :, 2 * H:], U_h_T, out=d_rh)
         gru_before_step_reset(t, 0, d_rh, _dropped(h_prev, rec_mask, hd), r, keep, rec_act, dxw)
-        np.matmul(dxw[t, :, :2 * H], U_zr.T, out=dhd)
+        np.matmul(dxw[t, :, :2 * H], U_zr_T, out=dhd)
         gru_before_step_carry(t, 0, dhd, d_rh, r, z, keep, rec_mask, dh)

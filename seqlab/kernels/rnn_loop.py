@@ -15,10 +15,9 @@ from seqlab.kernels.rowops import (
     carry_masked,
     dropped_grad,
     fill_dropped,
-    fill_rows,
     zero_masked,
 )
-from seqlab.kernels.smallgemm import gemm_acc
+from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt
 
 
 @njit(**JIT)
@@ -54,7 +53,7 @@ def simple_rnn_step_carry(t, b0, dhd, keep, rec_mask, dh):
 
 @njit(**JIT)
 def simple_rnn_forward_rows(xw, U, h0, keep, rec_mask, act, b0, b1, hs, ys):
-    """All T steps for rows b0:b1 (products by gemm_acc)."""
+    """All T steps for rows b0:b1 (the products ĥU by gemm_acc)."""
     T = xw.shape[0]
     H = U.shape[0]
     nb = b1 - b0
@@ -72,15 +71,19 @@ def simple_rnn_forward_rows(xw, U, h0, keep, rec_mask, act, b0, b1, hs, ys):
 
 
 @njit(**JIT)
-def simple_rnn_backward_rows(dhs, U_T, ys, keep, rec_mask, act, b0, b1, dh, dxw):
+def simple_rnn_backward_rows(dhs, U, h0, hs, ys, keep, rec_mask, act, b0, b1, dh, dxw):
     """All T steps of BPTT for rows b0:b1: dh (B, H) comes in as the gradient at
-    the final state and leaves as dh0; dxw (T, B, H) is filled."""
+    the final state and leaves as dh0; dxw (T, B, H) is filled. Returns these
+    rows' share of dU = Σ_t ĥ_{t−1}ᵀ da_t."""
     T = dxw.shape[0]
-    H = U_T.shape[1]
+    H = U.shape[0]
     nb = b1 - b0
     dhd = np.empty((nb, H), dtype=dxw.dtype)
+    hd = np.empty((nb, H), dtype=dxw.dtype)
+    dU = np.zeros((H, H), dtype=dxw.dtype)
     for t in range(T - 1, -1, -1):
         simple_rnn_step_backward(t, b0, nb, dhs, ys, keep, act, dh, dxw)
-        fill_rows(dhd, 0.0)
-        gemm_acc(dxw[t], b0, 0, U_T, dhd, nb)
+        gemm_nt(dxw[t], b0, U, dhd, nb)
+        add_recurrent_grad(h0 if t == 0 else hs[t - 1], rec_mask, b0, hd, dxw[t, b0:b1], dU)
         simple_rnn_step_carry(t, b0, dhd, keep, rec_mask, dh)
+    return dU

@@ -18,7 +18,7 @@ from seqlab.functional import activations as ref_act
 from seqlab.functional import recurrent as ref
 from seqlab.kernels import fastmath, rnn_drivers
 from seqlab.kernels import recurrent as fast
-from seqlab.kernels.smallgemm import gemm_acc
+from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt, gemm_tn_acc
 from seqlab.testing.gradcheck import check_function
 
 CELLS = ("simple_rnn", "lstm", "gru_after", "gru_before")
@@ -185,6 +185,45 @@ def test_gemm_acc_adds_the_product_of_a_row_block(dtype, n, K, N):
     want = out + x[2:2 + n, 1:1 + K] @ M
     gemm_acc(x, 2, 1, M, out, n)
     np.testing.assert_allclose(out, want, rtol=1e-5 if dtype == np.float32 else 1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n, K, N", [(1, 3, 5), (4, 8, 16), (7, 9, 33), (6, 4, 1), (5, 128, 32)])
+def test_gemm_nt_writes_the_product_with_a_transposed_matrix(dtype, n, K, N):
+    rng = np.random.default_rng(n * K + N)
+    x = rng.normal(size=(n + 3, K)).astype(dtype)
+    M = rng.normal(size=(N, K)).astype(dtype)
+    out = rng.normal(size=(n + 1, N)).astype(dtype)
+    want = out.copy()
+    want[:n] = x[2:2 + n] @ M.T
+    gemm_nt(x, 2, M, out, n)  # overwrites the first n rows, leaves the rest
+    tol = 1e-5 if dtype == np.float32 else 1e-12  # dot products of up to 128 terms of size ~1
+    np.testing.assert_allclose(out, want, rtol=tol, atol=tol * np.sqrt(K))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n, K, N", [(1, 3, 5), (4, 8, 16), (7, 9, 33), (6, 4, 1), (9, 33, 128)])
+def test_gemm_tn_acc_adds_the_transposed_product(dtype, n, K, N):
+    rng = np.random.default_rng(n * K + N + 1)
+    x = rng.normal(size=(n + 3, K)).astype(dtype)
+    M = rng.normal(size=(n, N)).astype(dtype)
+    out = rng.normal(size=(K, N)).astype(dtype)
+    want = out + x[2:2 + n].T @ M
+    gemm_tn_acc(x, 2, M, out, n)
+    tol = 1e-5 if dtype == np.float32 else 1e-12  # sums of 9 terms of size ~1
+    np.testing.assert_allclose(out, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dropout", [False, True])
+def test_add_recurrent_grad_uses_the_dropped_state(dropout):
+    rng = np.random.default_rng(3)
+    h_prev, d = rng.normal(size=(6, 4)), rng.normal(size=(3, 12))
+    rec_mask = rng.normal(size=(6, 4)) if dropout else np.zeros((0, 0))
+    dU = rng.normal(size=(4, 12))
+    rows = h_prev[2:5] * (rec_mask[2:5] if dropout else 1)
+    want = dU + rows.T @ d
+    add_recurrent_grad(h_prev, rec_mask, 2, np.empty((3, 4)), d, dU)
+    np.testing.assert_allclose(dU, want, rtol=1e-13)
 
 
 # ------------------------------------------------- kernels equal the reference
