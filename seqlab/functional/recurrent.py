@@ -1,10 +1,11 @@
 """Recurrent time loops: the NumPy reference for SimpleRNN, LSTM and GRU.
 
-The layer computes the input projection for every step in one matmul,
-``xw = x W + b`` of shape (T, B, k·H), time-major, already reversed when it runs
-``go_backwards``. These kernels run only the loop over t = 0 … T−1 (forward) and
-back (BPTT). Row vectors and Keras layout throughout: ``U`` is (H, k·H) with the
-gate blocks side by side (LSTM i, f, c, o; GRU z, r, h).
+The input projection for every step is done first, ``xw = x W + b`` of shape
+(T, B, k·H), time-major, already reversed when the layer runs ``go_backwards``
+(:func:`input_projection`, and its gradients :func:`input_backward`). The
+loop kernels run only the loop over t = 0 … T−1 (forward) and back (BPTT).
+Row vectors and Keras layout throughout: ``U`` is (H, k·H) with the gate
+blocks side by side (LSTM i, f, c, o; GRU z, r, h).
 
 Common arguments
     xw         (T, B, kH)  input projection incl. the input bias
@@ -66,6 +67,40 @@ def _split_masked(d: np.ndarray, keep: np.ndarray | None) -> tuple[np.ndarray, n
 def _dropped(h: np.ndarray, rec_mask: np.ndarray | None) -> np.ndarray:
     """ĥ = h ⊙ rec_mask (h itself without recurrent dropout)."""
     return h if rec_mask is None else h * rec_mask
+
+
+# ------------------------------------------------------------ input products
+def _time_major(x: np.ndarray, reverse: bool) -> np.ndarray:
+    """x (B, T, D) as a C-contiguous (T, B, D) copy in processing order."""
+    xt = np.swapaxes(x, 0, 1)  # (B, T, D) -> (T, B, D)
+    return np.ascontiguousarray(xt[::-1] if reverse else xt)
+
+
+def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
+                     reverse: bool) -> np.ndarray:
+    """xw_t = x_t W + b for every step at once, time-major: x (B, T, D) → xw (T, B, kH),
+    the steps in processing order (reversed when ``reverse``, i.e. go_backwards)."""
+    T, B, D = x.shape[1], x.shape[0], x.shape[2]
+    xw = _time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
+    if b is not None:
+        xw += b
+    return xw.reshape(T, B, -1)
+
+
+def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
+                   use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Gradients through :func:`input_projection` given dxw (T, B, kH):
+    dx = dxw Wᵀ back in input order (B, T, D), dW = Σ_t x_tᵀ dxw_t, db = Σ_t Σ_b dxw_t
+    (None without a bias)."""
+    T, B, kH = dxw.shape
+    D = x.shape[2]
+    d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
+    dW = _time_major(x, reverse).reshape(T * B, D).T @ d2  # (D, T·B) @ (T·B, kH)
+    db = d2.sum(axis=0) if use_bias else None
+    d_in = dxw[::-1] if reverse else dxw  # input order
+    # one product per batch row straight into (B, T, D): no transposed copy
+    dx = np.matmul(np.swapaxes(d_in, 0, 1), np.ascontiguousarray(W.T))  # (B, T, kH) @ (kH, D)
+    return dx, dW, db
 
 
 # ------------------------------------------------------------------ SimpleRNN

@@ -11,6 +11,8 @@ docstring for the arguments and the equations):
     gru_forward(xw, U, rb, h0, step_mask, rec_mask, activation, recurrent_activation,
                 reset_after) -> (hs, cache)
     gru_backward(dhs, dh_last, cache) -> (dxw, dU, drb, dh0)
+    input_projection(x, W, b, reverse) -> xw
+    input_backward(x, dxw, W, reverse, use_bias) -> (dx, dW, db)
 
 How the work is split:
 
@@ -48,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.functional import recurrent as reference
 from seqlab.kernels import rnn_drivers as drivers
 from seqlab.kernels.fastmath import ACTIVATION_CODES, mixed_coefficients
 from seqlab.kernels.gru_loop import (
@@ -57,6 +60,7 @@ from seqlab.kernels.gru_loop import (
     gru_before_forward_rows,
 )
 from seqlab.kernels.lstm_loop import lstm_backward_rows, lstm_forward_rows
+from seqlab.kernels.projection import input_grad_rows, project_rows
 from seqlab.kernels.rnn_drivers import recurrent_product, run_rows
 from seqlab.kernels.rnn_loop import simple_rnn_backward_rows, simple_rnn_forward_rows
 
@@ -145,6 +149,38 @@ def _base_cache(cell: str, U: np.ndarray, h0: np.ndarray, step_mask: Any, keep: 
             "step_mask": None if step_mask is None else keep,
             "rec_mask": None if rec_mask is None else rm, "activation": activation,
             "_keep": keep, "_rm": rm}
+
+
+# ------------------------------------------------------------ input products
+def _blas_inputs(D: int, kH: int) -> bool:
+    """Big input products stay with BLAS (the reference): D or kH / 4 of BLAS size."""
+    return drivers.use_blas(D) or drivers.use_blas(kH // 4)
+
+
+def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
+                     reverse: bool) -> np.ndarray:
+    """xw (T, B, kH) = x W + b, time-major (as the reference; see :mod:`.projection`)."""
+    B, T, D = x.shape
+    if _blas_inputs(D, W.shape[1]):
+        return reference.input_projection(x, W, b, reverse)
+    xw = np.empty((T, B, W.shape[1]), dtype=x.dtype)
+    bias = np.zeros(0, dtype=x.dtype) if b is None else np.ascontiguousarray(b, dtype=x.dtype)
+    run_rows(project_rows, B, (np.ascontiguousarray(x), np.ascontiguousarray(W), bias,
+                               reverse), (xw,))
+    return xw
+
+
+def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
+                   use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(dx, dW, db) through :func:`input_projection` (as the reference)."""
+    B, _, D = x.shape
+    if _blas_inputs(D, W.shape[1]):
+        return reference.input_backward(x, dxw, W, reverse, use_bias)
+    dx = np.empty_like(x)
+    parts = run_rows(input_grad_rows, B, (np.ascontiguousarray(x), np.ascontiguousarray(dxw),
+                                          np.ascontiguousarray(W), reverse), (dx,))
+    dW = sum(p[0] for p in parts)
+    return dx, dW, (sum(p[1] for p in parts) if use_bias else None)
 
 
 # ----------------------------------------------------------------- SimpleRNN

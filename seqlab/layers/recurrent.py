@@ -5,19 +5,18 @@
 kernel pair. One forward call on x (B, T, D):
 
     x̃   = x ⊙ m_x                      input dropout, m_x (B, D) fixed per sequence
-    xw   = x̃ W + b                      one matmul for all steps → time-major (T, B, kH),
+    xw   = x̃ W + b                      all steps at once → time-major (T, B, kH),
                                          reversed in time when go_backwards
     hs   = kernel loop over t           h_t (and c_t), masks, recurrent dropout m_h (B, H)
     out  = h_T, or hs as (B, T, H) with return_sequences (processing order)
 
-and BPTT: the kernel returns dxw (T, B, kH) and the state gradients; then
-[dW; db] = [x̃ 1]ᵀ dxw and dx = (dxw Wᵀ) ⊙ m_x, one matmul each (the input
-bias rides in the input product as a column of ones).
+and BPTT: the kernel returns dxw (T, B, kH), dU and the state gradients; then
+dW = Σ_t x̃_tᵀ dxw_t, db = Σ dxw_t and dx = (dxw Wᵀ) ⊙ m_x (``input_backward``).
 
-The loop itself runs in a kernel chosen by :func:`kernels_for`: the Numba fast
-path (:mod:`seqlab.kernels.recurrent`) when ``seqlab.config.kernels()`` is
-"numba" and that module provides the pair, else the NumPy reference
-(:mod:`seqlab.functional.recurrent`).
+The loop and the input products run in kernels chosen by :func:`kernels_for`
+and :func:`input_kernels`: the Numba fast path (:mod:`seqlab.kernels.recurrent`)
+when ``seqlab.config.kernels()`` is "numba" and that module provides them,
+else the NumPy reference (:mod:`seqlab.functional.recurrent`).
 """
 
 from __future__ import annotations
@@ -43,7 +42,15 @@ def kernels_for(cell: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     the NumPy reference. The pair always comes from one module, so a forward
     cache is read by the backward that matches it.
     """
-    names = (f"{cell}_forward", f"{cell}_backward")
+    return _pair(f"{cell}_forward", f"{cell}_backward")
+
+
+def input_kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``(input_projection, input_backward)``, chosen as :func:`kernels_for` does."""
+    return _pair("input_projection", "input_backward")
+
+
+def _pair(*names: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     if config.kernels() == "numba":
         try:
             from seqlab.kernels import recurrent as fast
@@ -175,25 +182,9 @@ class RNNBase(Layer, ABC):
         in_mask, rec_mask = self._dropout_masks(training, B, D)
 
         xd = x if in_mask is None else x * in_mask[:, None, :]
-        xt = np.swapaxes(xd, 0, 1)  # (B, T, D) -> (T, B, D)
-        if self.go_backwards:
-            xt = xt[::-1]
+        project, input_backward = input_kernels()
         b_in, rb = self._bias_parts()
-        if b_in is not None:
-            # The input bias rides in the product as a column of ones: x_aug = [x 1]
-            # (T, B, D+1), W_aug = [W; b] (D+1, kH); backward gets [dW; db] = x_augᵀ dxw
-            # in one product too (no separate `xw += b` and `dxw.sum` passes).
-            xa = np.empty((T, B, D + 1), dtype=xd.dtype)
-            xa[:, :, :D] = xt
-            xa[:, :, D] = 1
-            w_aug = np.concatenate([self.kernel.value, b_in[None, :]], axis=0)
-            xw = xa.reshape(T * B, D + 1) @ w_aug  # (T·B, D+1) @ (D+1, kH)
-            xt = xa[:, :, :D]  # (T, B, D) view
-        else:
-            xa = None
-            xt = np.ascontiguousarray(xt)
-            xw = xt.reshape(T * B, D) @ self.kernel.value  # (T·B, D) @ (D, kH)
-        xw = xw.reshape(T, B, -1)  # (T·B, kH) -> (T, B, kH)
+        xw = project(xd, self.kernel.value, b_in, self.go_backwards)  # (T, B, kH)
 
         forward, backward = kernels_for(self._cell)
         hs, finals, kcache = self._loop_forward(forward, xw, rb, states0, step_mask, rec_mask)
@@ -207,9 +198,12 @@ class RNNBase(Layer, ABC):
             output = np.ascontiguousarray(np.swapaxes(seq, 0, 1))  # (T, B, H) -> (B, T, H)
         else:
             output = np.array(hs[-1], copy=True)
+        x_loop = np.swapaxes(xd, 0, 1)  # (B, T, D) -> (T, B, D) view, processing order
         self._cache = {
-            "x": xt, "x_aug": xa, "dropout_mask": in_mask, "recurrent_dropout_mask": rec_mask,
+            "inputs": xd, "x": x_loop[::-1] if self.go_backwards else x_loop,
+            "dropout_mask": in_mask, "recurrent_dropout_mask": rec_mask,
             "step_mask": step_mask, "kernel": kcache, "backward": backward,
+            "input_backward": input_backward,
             "took_list": took_list, "n_given": len(given), "shape": (B, T, D),
         }
         if self.return_state:
@@ -278,7 +272,7 @@ class RNNBase(Layer, ABC):
     # --------------------------------------------------------------- backward
     def backward(self, dout: Any) -> Any:
         c = self._require_cache()
-        B, T, D = c["shape"]
+        B, T, _ = c["shape"]
         H = self.units
         n_out = 1 + (len(self._state_names) if self.return_state else 0)
         douts = list(dout) if isinstance(dout, (list, tuple)) else [dout]
@@ -321,24 +315,12 @@ class RNNBase(Layer, ABC):
         if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
             backward = rec.on_loop_backward(self, backward)
         dxw, dU, drb, dstates0 = self._loop_backward(backward, dhs, dlast, c["kernel"])
-        dxw = np.ascontiguousarray(dxw).reshape(T, B, -1)
-        dxw2 = dxw.reshape(T * B, -1)  # (T, B, kH) -> (T·B, kH)
-        xa = c["x_aug"]
-        if xa is not None:  # [dW; db] = [x 1]ᵀ dxw in one product
-            dwb = xa.reshape(T * B, D + 1).T @ dxw2  # (D+1, T·B) @ (T·B, kH)
-            self.kernel.grad += dwb[:D]
-            db_in = dwb[D]
-        else:
-            xt = c["x"].reshape(T * B, D)  # (T, B, D) -> (T·B, D)
-            self.kernel.grad += xt.T @ dxw2
-            db_in = dxw2.sum(axis=0) if self.use_bias else None
+        dx, dW, db_in = c["input_backward"](c["inputs"], dxw, self.kernel.value,
+                                            self.go_backwards, self.use_bias)
+        self.kernel.grad += dW
         self.recurrent_kernel.grad += dU
         if self.use_bias:
             self._add_bias_grad(db_in, drb)
-        # one product per batch row straight into (B, T, D): no transposed copy
-        dxw_input_order = dxw[::-1] if self.go_backwards else dxw
-        w_t = np.ascontiguousarray(self.kernel.value.T)  # (kH, D)
-        dx = np.matmul(np.swapaxes(dxw_input_order, 0, 1), w_t)  # (B, T, kH) @ (kH, D)
         if c["dropout_mask"] is not None:
             dx *= c["dropout_mask"][:, None, :]
         if not c["took_list"]:

@@ -226,6 +226,37 @@ def test_add_recurrent_grad_uses_the_dropped_state(dropout):
     np.testing.assert_allclose(dU, want, rtol=1e-13)
 
 
+# ----------------------------------------------------------- input products
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("use_bias", [False, True])
+def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, use_bias, threads):
+    rng = np.random.default_rng(21)
+    B, T, D, kH = 7, 5, 3, 8
+    x = rng.normal(size=(B, T, D)).astype(dtype)
+    W = rng.normal(size=(D, kH)).astype(dtype)
+    b = rng.normal(size=kH).astype(dtype) if use_bias else None
+    dxw = rng.normal(size=(T, B, kH)).astype(dtype)
+    order = np.arange(T)[::-1] if reverse else np.arange(T)  # input step of loop step t
+    want_xw = np.stack([x[:, s] @ W + (b if use_bias else 0) for s in order])
+    want_dx = np.empty_like(x)
+    want_dx[:, order] = np.swapaxes(dxw @ W.T, 0, 1)
+    want_dW = sum(x[:, s].T @ dxw[t] for t, s in enumerate(order))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for module in (ref, fast):
+        for n in (1, 3):
+            threads(n)
+            xw = module.input_projection(x, W, b, reverse)
+            dx, dW, db = module.input_backward(x, dxw, W, reverse, use_bias)
+            np.testing.assert_allclose(xw, want_xw, rtol=tol, atol=tol)
+            np.testing.assert_allclose(dx, want_dx, rtol=tol, atol=tol)
+            np.testing.assert_allclose(dW, want_dW, rtol=tol, atol=tol)
+            if use_bias:
+                np.testing.assert_allclose(db, dxw.sum(axis=(0, 1)), rtol=tol, atol=tol)
+            else:
+                assert db is None
+
+
 # ------------------------------------------------- kernels equal the reference
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("masks", MASKS)
