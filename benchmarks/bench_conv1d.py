@@ -11,8 +11,9 @@ variables set before anything is imported; inside, BLAS is also limited with
 threadpoolctl when installed, ``torch.set_num_threads`` and
 ``numba.set_num_threads`` are set, and the three implementations are timed in
 interleaved rounds (so a busy machine slows them alike), each timed call
-after a pause (``--pause``, 0.1 s) so the worker threads that BLAS and OpenMP
-leave spinning after one implementation's call do not slow the next. OPENBLAS_CORETYPE and
+right after an untimed call of the same implementation, so the worker threads
+that BLAS and OpenMP leave spinning after another implementation's call do
+not slow it (see bench_recurrent.py). OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE are left as the environment has them; the BLAS kernel that ran
 is printed.
 
@@ -108,7 +109,10 @@ def measure(args: argparse.Namespace) -> dict:
             layer.zero_grad()
             xt.grad = None
             module.zero_grad()
-            time.sleep(args.pause)
+            step()  # lead-in, untimed
+            layer.zero_grad()
+            xt.grad = None
+            module.zero_grad()
             t0 = time.perf_counter()
             step()
             times[name].append(time.perf_counter() - t0)
@@ -134,7 +138,7 @@ def run_subprocess(threads: int, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--worker", str(threads), "--repeats", str(args.repeats),
            "--warmup", str(args.warmup), "--batch", str(args.batch), "--steps", str(args.steps),
            "--channels", str(args.channels), "--filters", str(args.filters),
-           "--kernel-size", str(args.kernel_size), "--pause", str(args.pause)]
+           "--kernel-size", str(args.kernel_size)]
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -173,8 +177,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--pause", type=float, default=0.1,
-                        help="seconds of sleep before each timed call (default 0.1)")
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--channels", type=int, default=32)

@@ -11,13 +11,15 @@ What is timed, for each shape, in one process, float32:
   so dx is computed too), then ``out[:, -1].backward(dout)``.
 
 Runs are interleaved (seqlab numba, seqlab numpy, torch, repeat) so a busy
-machine slows all of them alike, with a pause (``--pause``, 0.1 s) before
-each timed call: BLAS and OpenMP worker threads keep spinning for a while
-after a parallel call, and without the pause one runner's spinning threads
-take a core from the next (measured at 2 threads: torch's IMDB-like LSTM 150
-ms right after a seqlab call, 96 ms after a pause). The table shows medians
-and the ratio seqlab / torch (below 1 = seqlab faster). Threads: ``torch.set_num_threads``,
-``numba.set_num_threads`` and ``threadpoolctl.threadpool_limits`` (NumPy's
+machine slows all of them alike, and each timed call comes right after an
+untimed call of the same runner: BLAS and OpenMP worker threads keep spinning
+for a while after a parallel call, so a call timed right after another
+runner's would share the cores with that runner's spinning threads (measured
+at 2 threads: torch's IMDB-like LSTM 150 ms right after a seqlab call, 96 ms
+otherwise), and after a sleep the idle threads are slow to wake (seqlab's
+Conv1D 26 ms back to back, 33–42 ms after 0.1 s of sleep). The table shows
+medians and the ratio seqlab / torch (below 1 = seqlab faster). Threads:
+``torch.set_num_threads``, ``numba.set_num_threads`` and ``threadpoolctl.threadpool_limits`` (NumPy's
 BLAS) are all set to the same count. OPENBLAS_* variables are left as the
 environment has them; the BLAS that ran is printed.
 
@@ -122,17 +124,16 @@ def set_threads(n: int, stack: ExitStack) -> None:
 
 
 def measure(runners: dict[str, Callable[[], None]], repeats: int, warmup: int,
-            clock: Callable[[], float] = time.perf_counter, pause: float = 0.1
-            ) -> dict[str, float]:
-    """Median seconds per call of each runner, calls interleaved, each after
-    ``pause`` seconds of sleep (so other runners' worker threads are idle)."""
+            clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
+    """Median seconds per call of each runner: rounds over the runners, each
+    timing one call right after an untimed call of the same runner."""
     for run in runners.values():
         for _ in range(warmup):
             run()
     times: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(repeats):
         for name, run in runners.items():
-            time.sleep(pause)
+            run()  # lead-in: the previous runner's worker threads stop spinning meanwhile
             t0 = clock()
             run()
             times[name].append(clock() - t0)
@@ -148,8 +149,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-numpy", action="store_true", help="skip the NumPy reference")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--pause", type=float, default=0.1,
-                        help="seconds of sleep before each timed call (default 0.1)")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="wall: elapsed time (default); cpu: CPU time of this process, "
                         "all threads summed (steadier on a busy machine, equal to wall "
@@ -167,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     import numba
     clock = time.perf_counter if args.clock == "wall" else time.process_time
     print(f"# bench_recurrent: float32, forward+backward per batch, median of {args.repeats}, "
-          f"{args.clock} clock, {args.pause} s pause before each call")
+          f"{args.clock} clock, each timed call after an untimed one")
     print(f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}"
           + (f", torch {torch.__version__}" if have_torch else "")
           + f", {os.cpu_count()} CPUs ({platform.processor() or platform.machine()})")
@@ -191,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                     runners["numpy"] = seqlab_runner(cell, B, T, D, H, "numpy", args.seed)
                 if have_torch:
                     runners["torch"] = torch_runner(cell, B, T, D, H, args.seed)
-                med = measure(runners, args.repeats, args.warmup, clock, args.pause)
+                med = measure(runners, args.repeats, args.warmup, clock)
                 row = [name, cell, f"{B}, {T}, {D}, {H}", str(n), f"{med['numba'] * 1e3:.1f}"]
                 if not args.no_numpy:
                     row.append(f"{med['numpy'] * 1e3:.1f}")
