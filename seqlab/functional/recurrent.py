@@ -80,7 +80,7 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
                      reverse: bool) -> np.ndarray:
     """xw_t = x_t W + b for every step at once, time-major: x (B, T, D) → xw (T, B, kH),
     the steps in processing order (reversed when ``reverse``, i.e. go_backwards)."""
-    T, B, D = x.shape[1], x.shape[0], x.shape[2]
+    B, T, D = x.shape
     xw = _time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
     if b is not None:
         xw += b

@@ -153,8 +153,9 @@ def _base_cache(cell: str, U: np.ndarray, h0: np.ndarray, step_mask: Any, keep: 
 
 # ------------------------------------------------------------ input products
 def _blas_inputs(D: int, kH: int) -> bool:
-    """Big input products stay with BLAS (the reference): D or kH / 4 of BLAS size."""
-    return drivers.use_blas(D) or drivers.use_blas(kH // 4)
+    """Big input products stay with BLAS (the reference): D, or kH / 4 (H for an
+    LSTM), of the size from which the loop itself goes to BLAS."""
+    return drivers.use_blas(max(D, kH // 4))
 
 
 def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
