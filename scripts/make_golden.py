@@ -245,6 +245,10 @@ def make_optimizers() -> None:
                    {"lr": 0.01, "alpha": 0.8, "eps": 0.0, "momentum": 0.5, "centered": True},
                    spec("RMSprop", learning_rate=0.01, rho=0.8, epsilon=0.0, momentum=0.5,
                         centered=True))
+    make_optimizer("rmsprop_epsilon_outside", o.RMSprop,
+                   {"lr": 0.01, "alpha": 0.9, "eps": 1e-3, "momentum": 0.5},
+                   spec("RMSprop", learning_rate=0.01, rho=0.9, epsilon=1e-3, momentum=0.5,
+                        epsilon_inside_sqrt=False))
     make_optimizer("adam", o.Adam, {"lr": 0.01, "betas": (0.9, 0.999), "eps": 0.0},
                    spec("Adam", learning_rate=0.01, epsilon=0.0))
     make_optimizer("adam_amsgrad", o.Adam,

@@ -1,4 +1,4 @@
-"""RMSprop as in Keras 3 (epsilon inside the square root)."""
+"""RMSprop as in Keras 3 (epsilon inside the square root), or as in PyTorch and Keras 2."""
 
 from __future__ import annotations
 
@@ -22,20 +22,26 @@ class RMSprop(Optimizer):
         ḡ  ← ρ · ḡ + (1 − ρ) · g                     (centered)
         Δ  = lr · g / sqrt(v + ε)                     (uncentered)
         Δ  = lr · g / sqrt(v − ḡ² + ε)                (centered)
+        Δ  = lr · g / (sqrt(v [− ḡ²]) + ε)            (epsilon_inside_sqrt=False)
         m  ← μ · m + Δ;  w ← w − m                    (momentum > 0)
         w  ← w − Δ                                    (momentum = 0)
 
-    Unlike torch.optim.RMSprop, which divides by ``sqrt(v) + ε``, Keras 3 puts
-    ε *inside* the square root; with ε = 0 (and a constant lr) the two agree
-    exactly (torch's ``alpha`` is ρ).
+    Keras 3 puts ε *inside* the square root (the default here);
+    torch.optim.RMSprop and Keras 2 — the Keras of the book's first edition —
+    divide by ``sqrt(v) + ε``: ``epsilon_inside_sqrt=False``, which equals
+    torch's RMSprop for any ε (torch's ``alpha`` is ρ). The placement matters
+    where g² is far below ε, e.g. the embedding rows of rare words: inside the
+    root their steps shrink to about lr·|g|/sqrt(ε); outside, v alone scales
+    them, to about lr·sign(g)/sqrt(1 − ρ) on a row's first update.
     """
 
     _default_name = "rmsprop"
 
     def __init__(self, learning_rate: float | LearningRateSchedule = 0.001, rho: float = 0.9,
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False,
-                 clipnorm: float | None = None, clipvalue: float | None = None,
-                 global_clipnorm: float | None = None, name: str | None = None):
+                 epsilon_inside_sqrt: bool = True, clipnorm: float | None = None,
+                 clipvalue: float | None = None, global_clipnorm: float | None = None,
+                 name: str | None = None):
         super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name)
         for arg, v, lo, hi in (("rho", rho, 0.0, 1.0), ("momentum", momentum, 0.0, 1.0),
                                ("epsilon", epsilon, 0.0, float("inf"))):
@@ -45,6 +51,7 @@ class RMSprop(Optimizer):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.centered = bool(centered)
+        self.epsilon_inside_sqrt = bool(epsilon_inside_sqrt)
 
     def slot_names(self) -> tuple[str, ...]:
         names = ["velocity"]
@@ -69,10 +76,14 @@ class RMSprop(Optimizer):
             avg += tmp                                  # ḡ = ρ ḡ + (1−ρ) g
             np.square(avg, out=tmp)
             np.subtract(v, tmp, out=tmp)                # v − ḡ²
-            tmp += self.epsilon
         else:
-            np.add(v, self.epsilon, out=tmp)
-        np.sqrt(tmp, out=tmp)
+            tmp[...] = v
+        if self.epsilon_inside_sqrt:
+            tmp += self.epsilon
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(tmp, out=tmp)
+            tmp += self.epsilon
         np.divide(grad, tmp, out=tmp)
         tmp *= lr                                       # Δ = lr g / sqrt(·)
         if self.momentum > 0:
@@ -85,4 +96,5 @@ class RMSprop(Optimizer):
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
-                "epsilon": self.epsilon, "centered": self.centered}
+                "epsilon": self.epsilon, "centered": self.centered,
+                "epsilon_inside_sqrt": self.epsilon_inside_sqrt}

@@ -112,8 +112,9 @@ def test_state_shape_change_is_reported_on_apply():
 
 def test_config_roundtrip_and_unknown_class():
     opt = RMSprop(0.02, rho=0.8, momentum=0.1, epsilon=1e-5, centered=True, clipvalue=0.5,
-                  name="r")
+                  epsilon_inside_sqrt=False, name="r")
     back = deserialize(json.loads(json.dumps(serialize(opt))))
     assert back.get_config() == opt.get_config()
+    assert back.epsilon_inside_sqrt is False
     with pytest.raises(ValueError, match="unknown optimizer class 'Nadam'"):
         deserialize({"class_name": "Nadam", "config": {}})

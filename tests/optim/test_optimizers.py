@@ -53,14 +53,15 @@ def _sgd_ref(lr, mu, nesterov):
     return step, lambda w: {"m": np.zeros_like(w)}
 
 
-def _rmsprop_ref(lr, rho, mu, eps, centered):
+def _rmsprop_ref(lr, rho, mu, eps, centered, inside=True):
     def step(w, g, s, t):
         s["v"] = rho * s["v"] + (1 - rho) * g * g
         if centered:
             s["a"] = rho * s["a"] + (1 - rho) * g
-            inc = lr * g / np.sqrt(s["v"] - s["a"] ** 2 + eps)
+            square = s["v"] - s["a"] ** 2
         else:
-            inc = lr * g / np.sqrt(s["v"] + eps)
+            square = s["v"]
+        inc = lr * g / (np.sqrt(square + eps) if inside else np.sqrt(square) + eps)
         if mu > 0:
             s["m"] = mu * s["m"] + inc
             return w - s["m"]
@@ -96,6 +97,10 @@ CASES = [
     (lambda: RMSprop(0.01, centered=True, epsilon=1e-2), _rmsprop_ref(0.01, 0.9, 0.0, 1e-2, True)),
     (lambda: RMSprop(0.01, momentum=0.9, centered=True, epsilon=1e-2),
      _rmsprop_ref(0.01, 0.9, 0.9, 1e-2, True)),
+    (lambda: RMSprop(0.01, epsilon=1e-2, epsilon_inside_sqrt=False),
+     _rmsprop_ref(0.01, 0.9, 0.0, 1e-2, False, inside=False)),
+    (lambda: RMSprop(0.01, momentum=0.5, centered=True, epsilon=1e-2, epsilon_inside_sqrt=False),
+     _rmsprop_ref(0.01, 0.9, 0.5, 1e-2, True, inside=False)),
     (lambda: Adam(0.01), _adam_ref(0.01, 0.9, 0.999, 1e-7, False)),
     (lambda: Adam(0.02, beta_1=0.5, beta_2=0.9, epsilon=0.1), _adam_ref(0.02, 0.5, 0.9, 0.1, False)),
     (lambda: Adam(0.01, amsgrad=True), _adam_ref(0.01, 0.9, 0.999, 1e-7, True)),

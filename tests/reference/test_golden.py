@@ -223,7 +223,7 @@ def test_loss(name):
 
 # ------------------------------------------------------------------ optimizers
 OPTIM_CASES = ["sgd", "sgd_momentum", "sgd_nesterov", "rmsprop", "rmsprop_momentum_centered",
-               "adam", "adam_amsgrad", "adam_keras_epsilon", "adagrad"]
+               "rmsprop_epsilon_outside", "adam", "adam_amsgrad", "adam_keras_epsilon", "adagrad"]
 
 
 @pytest.mark.parametrize("name", OPTIM_CASES)

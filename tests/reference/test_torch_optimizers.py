@@ -6,7 +6,8 @@ Keras 3 and torch place epsilon differently, so:
     ε / sqrt(1 − β₂ᵗ) before step t;
   * RMSprop and Adagrad with ε > 0 divide by sqrt(v + ε) in Keras and by
     sqrt(v) + ε in torch: one NumPy re-statement with the ε placement as its
-    only switch reproduces both.
+    only switch reproduces both;
+  * RMSprop(epsilon_inside_sqrt=False) equals torch's RMSprop for any ε.
 """
 
 import math
@@ -121,6 +122,15 @@ def test_rmsprop_and_adagrad_epsilon_placement(eps):
     assert_same(run_torch(torch.optim.Adagrad, lr=0.1, eps=eps, initial_accumulator_value=0.1),
                 adagrad_numpy(eps, inside=False))
     assert_same(run_seqlab(Adagrad(0.1, epsilon=eps)), adagrad_numpy(eps, inside=True))
+
+
+@pytest.mark.parametrize("eps", [1e-7, 0.05])
+@pytest.mark.parametrize("momentum, centered", [(0.0, False), (0.9, True)])
+def test_rmsprop_epsilon_outside_sqrt_equals_torch(eps, momentum, centered):
+    ours = RMSprop(0.01, rho=0.9, momentum=momentum, epsilon=eps, centered=centered,
+                   epsilon_inside_sqrt=False)
+    assert_same(run_seqlab(ours), run_torch(torch.optim.RMSprop, lr=0.01, alpha=0.9, eps=eps,
+                                            momentum=momentum, centered=centered))
 
 
 def test_clipvalue_equals_torch_clip_grad_value():
