@@ -75,14 +75,14 @@ class RMSprop(Optimizer):
             avg *= rho
             avg += tmp                                  # ḡ = ρ ḡ + (1−ρ) g
             np.square(avg, out=tmp)
-            np.subtract(v, tmp, out=tmp)                # v − ḡ²
+            square = np.subtract(v, tmp, out=tmp)       # v − ḡ²
         else:
-            tmp[...] = v
+            square = v
         if self.epsilon_inside_sqrt:
-            tmp += self.epsilon
+            np.add(square, self.epsilon, out=tmp)
             np.sqrt(tmp, out=tmp)
         else:
-            np.sqrt(tmp, out=tmp)
+            np.sqrt(square, out=tmp)
             tmp += self.epsilon
         np.divide(grad, tmp, out=tmp)
         tmp *= lr                                       # Δ = lr g / sqrt(·)
