@@ -70,7 +70,7 @@ def _dropped(h: np.ndarray, rec_mask: np.ndarray | None) -> np.ndarray:
 
 
 # ------------------------------------------------------------ input products
-def _time_major(x: np.ndarray, reverse: bool) -> np.ndarray:
+def time_major(x: np.ndarray, reverse: bool) -> np.ndarray:
     """x (B, T, D) as a C-contiguous (T, B, D) copy in processing order."""
     xt = np.swapaxes(x, 0, 1)  # (B, T, D) -> (T, B, D)
     return np.ascontiguousarray(xt[::-1] if reverse else xt)
@@ -81,7 +81,7 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
     """xw_t = x_t W + b for every step at once, time-major: x (B, T, D) → xw (T, B, kH),
     the steps in processing order (reversed when ``reverse``, i.e. go_backwards)."""
     B, T, D = x.shape
-    xw = _time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
+    xw = time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
     if b is not None:
         xw += b
     return xw.reshape(T, B, -1)
@@ -95,7 +95,7 @@ def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
     T, B, kH = dxw.shape
     D = x.shape[2]
     d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
-    dW = _time_major(x, reverse).reshape(T * B, D).T @ d2  # (D, T·B) @ (T·B, kH)
+    dW = time_major(x, reverse).reshape(T * B, D).T @ d2  # (D, T·B) @ (T·B, kH)
     db = d2.sum(axis=0) if use_bias else None
     d_in = dxw[::-1] if reverse else dxw  # input order
     # one product per batch row straight into (B, T, D): no transposed copy

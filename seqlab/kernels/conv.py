@@ -30,19 +30,16 @@ there). The work is the same im2col + matmul, arranged for speed:
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import itertools
-import threading
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 from numba import njit
 
 from seqlab.functional.conv import ConvGeometry, check_conv1d_args, conv_geometry
+from seqlab.kernels.threads import blas_controller, run, single_thread_blas, thread_count
 
 CHUNK_BYTES = 1024 * 1024  # target size of one gathered block of X (about L2)
 PARALLEL_MIN_ROWS = 2048  # below this many rows of X, threads cost more than they save
@@ -89,56 +86,24 @@ def col2im_rows_add(dcols, dx, row0, row1, out_length, kernel_size, stride, dila
 
 
 # ------------------------------------------------------------------ threads
-_pool_lock = threading.Lock()
-_pool: dict[str, Any] = {"executor": None, "size": 0, "controller": None}
-
-
-def _blas_controller() -> Any:
-    """A cached threadpoolctl controller, or None when threadpoolctl is absent."""
-    if _pool["controller"] is None:
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:
-            _pool["controller"] = False
-        else:
-            _pool["controller"] = ThreadpoolController()
-    return _pool["controller"] or None
-
-
-def _executor(size: int) -> ThreadPoolExecutor:
-    with _pool_lock:
-        if _pool["executor"] is None or _pool["size"] < size:
-            if _pool["executor"] is not None:
-                _pool["executor"].shutdown(wait=True)
-            _pool["executor"] = ThreadPoolExecutor(size, thread_name_prefix="seqlab-conv")
-            _pool["size"] = size
-        return _pool["executor"]
-
-
 def workers_for(batch: int, rows: int) -> int:
     """How many sample blocks run at once: numba's thread count, capped by the
     batch; 1 for small work (fewer than PARALLEL_MIN_ROWS window rows), and 1
     when threadpoolctl is missing (BLAS could not be held to one thread)."""
-    n = min(int(numba.get_num_threads()), int(batch))
-    if n <= 1 or rows < PARALLEL_MIN_ROWS or _blas_controller() is None:
+    n = min(thread_count(), int(batch))
+    if n <= 1 or rows < PARALLEL_MIN_ROWS or blas_controller() is None:
         return 1
     return n
-
-
-@contextlib.contextmanager
-def _single_thread_blas() -> Iterator[None]:
-    with _blas_controller().limit(limits=1, user_api="blas"):
-        yield
 
 
 def _run_blocks(job: Any, batch: int, out_length: int, workers: int) -> list[Any]:
     """Call ``job(row0, row1)`` on ``workers`` contiguous blocks of samples."""
     bounds = [(batch * i // workers) * out_length for i in range(workers + 1)]
-    spans = list(itertools.pairwise(bounds))
+    jobs = [functools.partial(job, *span) for span in itertools.pairwise(bounds)]
     if workers == 1:
-        return [job(*spans[0])]
-    with _single_thread_blas():
-        return list(_executor(workers).map(lambda span: job(*span), spans))
+        return [jobs[0]()]
+    with single_thread_blas():
+        return run(jobs)
 
 
 def _chunk_rows(cols: int, itemsize: int) -> int:

@@ -1,4 +1,4 @@
-"""Compiled input products of the recurrent layers, one block of batch rows per thread.
+"""Input products of the recurrent layers: compiled row blocks (small), threaded BLAS (big).
 
     forward:   xw[t, b] = x[b, t'] W + bias                 x (B, T, D) → xw (T, B, kH)
     backward:  dx[b, t'] = dxw[t, b] Wᵀ;   dW = Σ x[b, t']ᵀ dxw[t, b];   db = Σ dxw[t, b]
@@ -14,7 +14,13 @@ BLAS's own worker threads keep spinning after each call and take a core from
 the compiled time loop that follows: at 2 threads the LSTM layer's
 forward + backward took 78–82 ms wall and 160 ms CPU with BLAS products, 58 ms
 with all its work on the row-block threads. It also reads x in place, with no
-time-major copy. Big layers (see ``rnn_drivers.use_blas``) keep BLAS.
+time-major copy.
+
+Big layers (see ``rnn_drivers.use_blas``) use BLAS: one product each for xw,
+dW and dx over all T·B rows, split over the threads by
+:func:`seqlab.kernels.threads.matmul` (BLAS on one thread in each, so its own
+workers do not spin on the cores the time loop needs next), the bias added
+inside those blocks (one pass over xw less: 2.9 ms for a (6400, 1024) xw).
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from seqlab.functional.recurrent import time_major
 from seqlab.kernels.fastmath import JIT
 from seqlab.kernels.smallgemm import gemm_acc, gemm_nt, gemm_tn_acc
+from seqlab.kernels.threads import matmul
 
 
 @njit(**JIT)
@@ -67,3 +75,22 @@ def input_grad_rows(x, dxw, W, reverse, b0, b1, dx):
             for j in range(kH):
                 db[j] += dr[j]
     return dW, db
+
+
+def project_blas(x: np.ndarray, W: np.ndarray, bias: np.ndarray | None, reverse: bool
+                 ) -> np.ndarray:
+    """xw (T, B, kH) = x W + bias, time-major, in processing order: one threaded product."""
+    B, T, D = x.shape
+    return matmul(time_major(x, reverse).reshape(T * B, D), W, bias).reshape(T, B, -1)
+
+
+def input_grad_blas(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
+                    use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(dx, dW, db) for :func:`project_blas`: two threaded products and a column sum."""
+    T, B, kH = dxw.shape
+    D = x.shape[2]
+    d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
+    dW = matmul(time_major(x, reverse).reshape(T * B, D).T, d2)  # (D, T·B) @ (T·B, kH)
+    dx_steps = matmul(d2, W.T).reshape(T, B, D)  # processing order
+    dx = np.ascontiguousarray(np.swapaxes(dx_steps[::-1] if reverse else dx_steps, 0, 1))
+    return dx, dW, (d2.sum(axis=0) if use_bias else None)

@@ -25,11 +25,19 @@ How the work is split:
   blocks of rows, one per thread (set it with ``numba.set_num_threads``), each
   run through all T steps — rows never interact, so the loop results do not
   depend on the thread count. From ``BLAS_MIN_UNITS`` on, a Python loop calls
-  BLAS for each step's product and one compiled call for its gate code.
+  BLAS for each step's product and one compiled call for its gate code; on
+  two or more threads the LSTM instead splits its units between them, each
+  thread running its own compiled loop that calls BLAS (:mod:`.lstm_split`,
+  the same results bit for bit).
 * The recurrent weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t: the row blocks add
   each step's share while da_t is still in cache and return their partial
   sums; after the BLAS driver (and for GRU(reset_after=False), whose second
   product uses r ⊙ ĥ) it is one BLAS product Ĥᵀ·dA with Ĥ (T·B, H).
+* Big input products (``input_projection`` / ``input_backward`` from
+  ``BLAS_MIN_UNITS`` on) and that dU product run on the same threads, with
+  BLAS held to one thread in each (:func:`seqlab.kernels.threads.matmul`), so
+  BLAS's own workers never spin on the cores the loops need. Split products
+  can differ from a one-thread product in the last bits.
 
 Precision: float64 uses libm tanh/exp and agrees with the reference to
 rounding (~1e-15 relative per step). float32 uses the rational tanh of
@@ -50,7 +58,6 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.functional import recurrent as reference
 from seqlab.kernels import rnn_drivers as drivers
 from seqlab.kernels.fastmath import ACTIVATION_CODES, mixed_coefficients
 from seqlab.kernels.gru_loop import (
@@ -60,7 +67,8 @@ from seqlab.kernels.gru_loop import (
     gru_before_forward_rows,
 )
 from seqlab.kernels.lstm_loop import lstm_backward_rows, lstm_forward_rows
-from seqlab.kernels.projection import input_grad_rows, project_rows
+from seqlab.kernels.lstm_split import lstm_backward_split, lstm_forward_split, split_threads
+from seqlab.kernels.projection import input_grad_blas, input_grad_rows, project_blas, project_rows
 from seqlab.kernels.rnn_drivers import recurrent_product, run_rows
 from seqlab.kernels.rnn_loop import simple_rnn_backward_rows, simple_rnn_forward_rows
 
@@ -163,7 +171,7 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
     """xw (T, B, kH) = x W + b, time-major (as the reference; see :mod:`.projection`)."""
     B, T, D = x.shape
     if _blas_inputs(D, W.shape[1]):
-        return reference.input_projection(x, W, b, reverse)
+        return project_blas(x, W, b, reverse)
     xw = np.empty((T, B, W.shape[1]), dtype=x.dtype)
     bias = np.zeros(0, dtype=x.dtype) if b is None else np.ascontiguousarray(b, dtype=x.dtype)
     run_rows(project_rows, B, (np.ascontiguousarray(x), np.ascontiguousarray(W), bias,
@@ -176,7 +184,7 @@ def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
     """(dx, dW, db) through :func:`input_projection` (as the reference)."""
     B, _, D = x.shape
     if _blas_inputs(D, W.shape[1]):
-        return reference.input_backward(x, dxw, W, reverse, use_bias)
+        return input_grad_blas(x, dxw, W, reverse, use_bias)
     dx = np.empty_like(x)
     parts = run_rows(input_grad_rows, B, (np.ascontiguousarray(x), np.ascontiguousarray(dxw),
                                           np.ascontiguousarray(W), reverse), (dx,))
@@ -250,7 +258,9 @@ def lstm_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray, c0: np.ndarray,
     act_c = np.empty_like(hs)
     gates = np.empty((T, B, H4), dtype=dtype)
     mixed = mixed_coefficients([rec_act, rec_act, act, rec_act], H, dtype)
-    if drivers.use_blas(H):
+    if drivers.use_blas(H) and (n := split_threads(H)) > 1:
+        lstm_forward_split(n, xw, U, h0, c0, keep, rm, act, rec_act, hs, cs, gates, act_c)
+    elif drivers.use_blas(H):
         drivers.lstm_forward_blas(xw, U, h0, c0, keep, rm, act, rec_act, mixed[0],
                                   hs, cs, gates, act_c)
     else:
@@ -276,7 +286,10 @@ def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cac
     dxw = np.empty((T, B, 4 * H), dtype=hs.dtype)
     common = (cache["c0"], cache["c"], cache["_gates"], cache["act_c"], keep, rm, act, rec_act,
               cache["_mixed"])
-    if drivers.use_blas(H):
+    if drivers.use_blas(H) and (n := split_threads(H)) > 1:
+        lstm_backward_split(n, dhs, U, *common, dh, dc, dxw)
+        dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
+    elif drivers.use_blas(H):
         drivers.lstm_backward_blas(dhs, U, *common, dh, dc, dxw)
         dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
     else:  # the row blocks also return their shares of dU

@@ -13,20 +13,21 @@ Two drivers share the compiled element-wise steps of :mod:`.rnn_loop`,
   product ĥU (B × H · H × kH) is one NumPy matmul, which blocks U for the
   cache and uses BLAS's own threads, and the element-wise part is one compiled
   call for the whole batch. The Python overhead (a few µs per step) is
-  negligible next to a product of that size.
+  negligible next to a product of that size. With several threads the LSTM
+  instead splits its units between them (:mod:`.lstm_split`).
 
 After the BLAS steps the weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t is one BLAS
-product (:func:`recurrent_product`).
+product (:func:`recurrent_product`, split over the threads by
+:func:`seqlab.kernels.threads.matmul`).
 """
 
 from __future__ import annotations
 
-import threading
+import functools
+import itertools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import numba
 import numpy as np
 
 from seqlab.kernels.gru_loop import (
@@ -45,6 +46,7 @@ from seqlab.kernels.rnn_loop import (
     simple_rnn_step_carry,
     simple_rnn_step_forward,
 )
+from seqlab.kernels.threads import matmul, run, thread_count
 
 #: From this many units on, the recurrent products go to BLAS one step at a time.
 #: Measured (LSTM, float32, T = 100, forward + BPTT): H = 128, B = 128 equal at
@@ -52,25 +54,10 @@ from seqlab.kernels.rnn_loop import (
 #: rows 98 vs 106 at 2 threads (their element-wise work is parallel too).
 BLAS_MIN_UNITS = 256
 
-_pool: ThreadPoolExecutor | None = None
-_pool_size = 0
-_pool_lock = threading.Lock()
-
 
 def use_blas(units: int) -> bool:
     """Whether a layer of ``units`` runs the BLAS step driver."""
     return units >= BLAS_MIN_UNITS
-
-
-def _executor(n: int) -> ThreadPoolExecutor:
-    """A shared pool with at least ``n`` workers. A smaller one is replaced, not shut
-    down (another thread may still submit to it; its idle workers end with it)."""
-    global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < n:
-            _pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="seqlab-rnn")
-            _pool_size = n
-        return _pool
 
 
 def run_rows(loop: Callable[..., Any], B: int, head: tuple, tail: tuple) -> list[Any]:
@@ -81,19 +68,16 @@ def run_rows(loop: Callable[..., Any], B: int, head: tuple, tail: tuple) -> list
     most one per row. Block 0 runs in the calling thread, so a first call
     compiles there while the others wait on Numba's compile lock.
     """
-    n = max(1, min(numba.get_num_threads(), B))
-    bounds = [(i * B // n, (i + 1) * B // n) for i in range(n)]
-    if n == 1:
-        return [loop(*head, 0, B, *tail)]
-    pool = _executor(n - 1)
-    futures = [pool.submit(loop, *head, b0, b1, *tail) for b0, b1 in bounds[1:]]
-    first = loop(*head, *bounds[0], *tail)
-    return [first, *(future.result() for future in futures)]
+    n = max(1, min(thread_count(), B))
+    edges = [i * B // n for i in range(n + 1)]
+    return run([functools.partial(loop, *head, b0, b1, *tail)
+                for b0, b1 in itertools.pairwise(edges)])
 
 
 def recurrent_product(h0: np.ndarray, hs: np.ndarray, rec_mask: np.ndarray | None,
                       d: np.ndarray) -> np.ndarray:
-    """Σ_t ĥ_{t−1}ᵀ d_t with ĥ = h ⊙ rec_mask, h_{−1} = h0: one BLAS product.
+    """Σ_t ĥ_{t−1}ᵀ d_t with ĥ = h ⊙ rec_mask, h_{−1} = h0: one BLAS product
+    (:func:`seqlab.kernels.threads.matmul`).
 
     h0 (B, H), hs (T, B, H), d (T, B, N) (may be a column block of a wider array).
     """
@@ -102,12 +86,12 @@ def recurrent_product(h0: np.ndarray, hs: np.ndarray, rec_mask: np.ndarray | Non
     if T == 0:
         return np.zeros((H, N), dtype=d.dtype)
     if rec_mask is None:
-        out = h0.T @ d[0]
+        out = matmul(h0.T, d[0])
         if T > 1:
-            out += hs[:-1].reshape((T - 1) * B, H).T @ d[1:].reshape((T - 1) * B, N)  # (T−1)·B rows
+            out += matmul(hs[:-1].reshape((T - 1) * B, H).T, d[1:].reshape((T - 1) * B, N))
         return out
     hd = np.concatenate([h0[None], hs[:-1]], axis=0) * rec_mask  # (T, B, H)
-    return hd.reshape(T * B, H).T @ d.reshape(T * B, N)  # (T·B, H)ᵀ (T·B, N)
+    return matmul(hd.reshape(T * B, H).T, d.reshape(T * B, N))  # (T·B, H)ᵀ (T·B, N)
 
 
 def _dropped(h_prev: np.ndarray, rec_mask: np.ndarray, out: np.ndarray) -> np.ndarray:

@@ -57,7 +57,7 @@ def test_chunks_and_thread_blocks_cross_sample_boundaries(monkeypatch, workers):
     # 64-row chunks over T' = 18 rows per sample: chunks start in the middle of samples
     monkeypatch.setattr(fast, "CHUNK_BYTES", 1)
     monkeypatch.setattr(fast, "PARALLEL_MIN_ROWS", 0)
-    monkeypatch.setattr(fast.numba, "get_num_threads", lambda: workers)
+    monkeypatch.setattr(fast, "thread_count", lambda: workers)
     x, W, b = _data(np.float64, B=7, T=20, D=2, K=3, F=3, seed=3)
     for padding, s, r in [("same", 1, 1), ("causal", 2, 2), ("valid", 1, 3)]:
         want, got = run_both(x, W, b, s, padding, r)
@@ -66,7 +66,7 @@ def test_chunks_and_thread_blocks_cross_sample_boundaries(monkeypatch, workers):
 
 
 def test_one_block_without_threadpoolctl(monkeypatch):
-    monkeypatch.setitem(fast._pool, "controller", False)  # as if threadpoolctl were missing
+    monkeypatch.setattr(fast, "blas_controller", lambda: None)  # as if threadpoolctl were missing
     assert fast.workers_for(64, 10**6) == 1
     x, W, b = _data(np.float32)
     want, got = run_both(x, W, b, 2, "same", 1)
@@ -75,10 +75,10 @@ def test_one_block_without_threadpoolctl(monkeypatch):
 
 
 def test_workers_never_exceed_the_batch_and_skip_small_work(monkeypatch):
-    monkeypatch.setattr(fast.numba, "get_num_threads", lambda: 4)
+    monkeypatch.setattr(fast, "thread_count", lambda: 4)
     assert fast.workers_for(1, 10**6) == 1
     assert fast.workers_for(64, fast.PARALLEL_MIN_ROWS - 1) == 1
-    if fast._blas_controller() is not None:
+    if fast.blas_controller() is not None:
         assert fast.workers_for(3, 10**6) == 3
 
 

@@ -17,6 +17,7 @@ import pytest
 from seqlab.functional import activations as ref_act
 from seqlab.functional import recurrent as ref
 from seqlab.kernels import fastmath, rnn_drivers
+from seqlab.kernels import threads as fast_threads
 from seqlab.kernels import recurrent as fast
 from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt, gemm_tn_acc
 from seqlab.testing.gradcheck import check_function
@@ -230,7 +231,13 @@ def test_add_recurrent_grad_uses_the_dropped_state(dropout):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("use_bias", [False, True])
-def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, use_bias, threads):
+@pytest.mark.parametrize("big", [False, True])
+def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, use_bias, big,
+                                                                threads, monkeypatch):
+    if big:  # the threaded BLAS products of big layers, split into blocks of rows
+        monkeypatch.setattr(rnn_drivers, "BLAS_MIN_UNITS", 1)
+        monkeypatch.setattr(fast_threads, "MATMUL_MIN_ROWS", 8)
+        monkeypatch.setattr(fast_threads, "cores", lambda: 3)
     rng = np.random.default_rng(21)
     B, T, D, kH = 7, 5, 3, 8
     x = rng.normal(size=(B, T, D)).astype(dtype)
