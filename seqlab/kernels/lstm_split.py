@@ -242,7 +242,7 @@ def units_step_carry(t, u0, dhd, gates, keep, rec_mask, dh, dc):
 
 # ------------------------------------------------------ one thread's loops
 @njit(**JIT)
-def units_forward(address, index, flags, k, n, u0, xw, U_k, h0, c0, keep, rec_mask, act,
+def units_forward(address, index, flags, k, n, u0, U_k, xw, h0, c0, keep, rec_mask, act,
                   rec_act, hs, cs, gates, act_c):
     """All T forward steps for the units of thread k (of n); U_k = gate_columns(U, …)."""
     T, B = xw.shape[0], xw.shape[1]
@@ -264,7 +264,7 @@ def units_forward(address, index, flags, k, n, u0, xw, U_k, h0, c0, keep, rec_ma
 
 
 @njit(**JIT)
-def units_backward(address, index, flags, k, n, u0, dhs, UT_k, c0, cs, gates, act_c, keep,
+def units_backward(address, index, flags, k, n, u0, UT_k, dhs, c0, cs, gates, act_c, keep,
                    rec_mask, act, rec_act, mixed, dh, dc, dxw):
     """All T BPTT steps for the units of thread k; UT_k = U[units_k, :]ᵀ (4H, m)."""
     T = dxw.shape[0]
@@ -287,7 +287,8 @@ def units_backward(address, index, flags, k, n, u0, dhs, UT_k, c0, cs, gates, ac
 # ---------------------------------------------------------------- drivers
 def _run_threads(n: int, loop, per_thread: list[tuple], shared: tuple) -> None:
     """``loop(address, index, flags, k, n, *per_thread[k], *shared)`` on n threads
-    (thread 0 is the caller); a thread that fails makes the others stop waiting."""
+    (thread 0 is the caller); a thread that fails makes the others stop waiting.
+    BLAS's gemm for the dtype of ``shared[0]``."""
     blas = find_gemm()
     flags = new_flags(n)
     dtype = shared[0].dtype
@@ -307,15 +308,15 @@ def lstm_forward_split(n, xw, U, h0, c0, keep, rec_mask, act, rec_act,
                        hs, cs, gates, act_c) -> None:
     """The forward loop on n threads (arguments as ``rnn_drivers.lstm_forward_blas``)."""
     blocks = unit_blocks(U.shape[0], n)
-    per_thread = [(u0, xw, gate_columns(U, u0, u1)) for u0, u1 in blocks]
+    per_thread = [(u0, gate_columns(U, u0, u1)) for u0, u1 in blocks]
     _run_threads(n, units_forward, per_thread,
-                 (h0, c0, keep, rec_mask, act, rec_act, hs, cs, gates, act_c))
+                 (xw, h0, c0, keep, rec_mask, act, rec_act, hs, cs, gates, act_c))
 
 
 def lstm_backward_split(n, dhs, U, c0, cs, gates, act_c, keep, rec_mask, act, rec_act, mixed,
                         dh, dc, dxw) -> None:
     """BPTT on n threads (arguments as ``rnn_drivers.lstm_backward_blas``)."""
     blocks = unit_blocks(U.shape[0], n)
-    per_thread = [(u0, dhs, np.ascontiguousarray(U[u0:u1].T)) for u0, u1 in blocks]
+    per_thread = [(u0, np.ascontiguousarray(U[u0:u1].T)) for u0, u1 in blocks]
     _run_threads(n, units_backward, per_thread,
-                 (c0, cs, gates, act_c, keep, rec_mask, act, rec_act, mixed, dh, dc, dxw))
+                 (dhs, c0, cs, gates, act_c, keep, rec_mask, act, rec_act, mixed, dh, dc, dxw))

@@ -17,8 +17,8 @@ import pytest
 from seqlab.functional import activations as ref_act
 from seqlab.functional import recurrent as ref
 from seqlab.kernels import fastmath, rnn_drivers
-from seqlab.kernels import threads as fast_threads
 from seqlab.kernels import recurrent as fast
+from seqlab.kernels import threads as fast_threads
 from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt, gemm_tn_acc
 from seqlab.testing.gradcheck import check_function
 
