@@ -9,8 +9,8 @@ reports (NumPy's own first), trying the symbol prefixes and suffixes of
 NumPy's builds (``scipy_…64_`` in the OpenBLAS wheels, plain names
 elsewhere). The compiled code receives the function's address at run time,
 so the on-disk cache stays valid between processes, and an integer of BLAS's
-index width, which picks the compiled variant (int64 for an ILP64 build,
-int32 otherwise).
+index width, which picks the compiled variant (int64 for an ILP64 build, as
+OpenBLAS reports in its configuration string, int32 otherwise).
 
 A time loop that must call BLAS at every step and wait for other threads
 between steps can then stay compiled from end to end; with a Python loop,
@@ -74,10 +74,21 @@ def find_gemm() -> Gemm | None:
                 d = getattr(library, f"{prefix}cblas_dgemm{suffix}")
             except AttributeError:
                 continue
-            index = np.int64(0) if "64" in suffix else np.int32(0)
+            index = np.int64(0) if _ilp64(library, prefix, suffix) else np.int32(0)
             return Gemm(ctypes.cast(s, ctypes.c_void_p).value,
                         ctypes.cast(d, ctypes.c_void_p).value, index)
     return None
+
+
+def _ilp64(library: ctypes.CDLL, prefix: str, suffix: str) -> bool:
+    """Whether the library takes 64-bit indices: OpenBLAS says so in its build
+    configuration (USE64BITINT); otherwise the ``64`` symbol suffix decides."""
+    try:
+        get_config = getattr(library, f"{prefix}openblas_get_config{suffix}")
+    except AttributeError:
+        return "64" in suffix
+    get_config.restype = ctypes.c_char_p
+    return b"USE64BITINT" in (get_config() or b"")
 
 
 @intrinsic

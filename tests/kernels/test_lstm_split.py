@@ -15,7 +15,7 @@ import pytest
 from numba import njit
 
 from seqlab.functional import recurrent as ref
-from seqlab.kernels import lstm_split, rnn_drivers, step_flags, threads
+from seqlab.kernels import blas_gemm, lstm_split, rnn_drivers, step_flags, threads
 from seqlab.kernels import recurrent as fast
 from seqlab.kernels.blas_gemm import find_gemm, gemm
 from seqlab.kernels.fastmath import ACTIVATION_CODES, mixed_coefficients
@@ -97,6 +97,26 @@ def test_gemm_refuses_mismatched_shapes_and_strided_rows():
     with pytest.raises(ValueError, match="rows must be contiguous"):
         gemm(blas.dgemm, blas.index, np.ones((3, 8))[:, ::2], np.ones((4, 2)),
              np.empty((3, 2)), 0.0)
+
+
+def test_index_width_comes_from_openblas_config_or_the_symbol_suffix():
+    class Config:
+        restype = None
+
+        def __init__(self, text):
+            self.text = text
+
+        def __call__(self):
+            return self.text
+
+    class OpenBLAS:
+        def __init__(self, text):
+            self.scipy_openblas_get_config64_ = Config(text)
+
+    assert blas_gemm._ilp64(OpenBLAS(b"OpenBLAS 0.3.31 USE64BITINT DYNAMIC_ARCH"), "scipy_", "64_")
+    assert not blas_gemm._ilp64(OpenBLAS(b"OpenBLAS 0.3.31 DYNAMIC_ARCH"), "scipy_", "64_")
+    assert blas_gemm._ilp64(object(), "", "64_")  # not OpenBLAS: the suffix decides
+    assert not blas_gemm._ilp64(object(), "", "")
 
 
 # ---------------------------------------------------------------- threads
