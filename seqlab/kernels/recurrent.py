@@ -259,7 +259,8 @@ def lstm_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray, c0: np.ndarray,
     gates = np.empty((T, B, H4), dtype=dtype)
     mixed = mixed_coefficients([rec_act, rec_act, act, rec_act], H, dtype)
     if drivers.use_blas(H) and (n := split_threads(H)) > 1:
-        lstm_forward_split(n, xw, U, h0, c0, keep, rm, act, rec_act, hs, cs, gates, act_c)
+        lstm_forward_split(n, xw, U, h0, c0, keep, rm, act, rec_act, mixed[0],
+                           hs, cs, gates, act_c)
     elif drivers.use_blas(H):
         drivers.lstm_forward_blas(xw, U, h0, c0, keep, rm, act, rec_act, mixed[0],
                                   hs, cs, gates, act_c)

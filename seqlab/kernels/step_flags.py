@@ -9,9 +9,10 @@ is an abort flag a failing thread sets so the others stop waiting.
 
 Why compiled: a ``threading.Barrier`` costs 25–80 µs per step (a condition
 variable, the GIL), a tenth or more of a step's work in a 256-unit LSTM; a
-spin on an atomic load costs about 0.1 µs when both threads arrive together. The loads and stores are atomic with acquire / release order, so
-what a thread wrote before publishing is visible to a thread whose wait saw
-the flag. A waiting thread spins, so each thread needs a core of its own:
+spin on an atomic load costs about 0.1 µs when both threads arrive together.
+The loads and stores are atomic with acquire / release order, so what a
+thread wrote before publishing is visible to a thread whose wait saw the
+flag. A waiting thread spins, so each thread needs a core of its own:
 callers use at most as many threads as cores. The spin has no x86 ``pause``
 hint: on a virtual machine a pause loop makes the hypervisor take the core
 away (pause-loop exiting), and a 256-unit LSTM's forward loop on two threads

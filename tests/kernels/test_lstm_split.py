@@ -185,7 +185,7 @@ def _drive(c, act, rec_act, n):
                                        bwd_mixed, dh, dc, dxw)
     else:
         lstm_split.lstm_forward_split(n, c["xw"], c["U"], c["h0"], c["c0"], *state,
-                                      hs, cs, gates, act_c)
+                                      fwd_mixed, hs, cs, gates, act_c)
         lstm_split.lstm_backward_split(n, c["dhs"], c["U"], c["c0"], cs, gates, act_c, *state,
                                        bwd_mixed, dh, dc, dxw)
     return hs, cs, gates, act_c, dh, dc, dxw
@@ -198,11 +198,18 @@ def _drive(c, act, rec_act, n):
                                   ("relu", "sigmoid")])
 @pytest.mark.parametrize("n", [2, 3])
 def test_split_driver_gives_the_one_thread_results_bit_for_bit(dtype, masks, acts, n):
-    c = _case(dtype, masks=masks, seed=n)
+    c = _case(dtype, B=7, masks=masks, seed=n)  # uneven row blocks
     one = _drive(c, *acts, 1)
     split = _drive(c, *acts, n)
     for name, a, b in zip(("hs", "cs", "gates", "act_c", "dh0", "dc0", "dxw"), one, split):
         np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_thread_blocks_cover_units_and_rows():
+    assert lstm_split.row_blocks(64, 2) == [(0, 32), (32, 64)]
+    assert lstm_split.row_blocks(7, 3) == [(0, 2), (2, 4), (4, 7)]
+    U = np.arange(3 * 8, dtype=float).reshape(3, 8)  # H = 2: columns i0 i1 f0 f1 g0 g1 o0 o1
+    np.testing.assert_array_equal(lstm_split.gate_blocks(U, 1, 2)[:, :, 0].T, U[:, 1::2])
 
 
 def test_unit_blocks_cover_the_units_on_multiples_of_16():
@@ -235,13 +242,13 @@ def test_the_kernel_module_uses_the_split_for_large_layers_and_equals_the_refere
     monkeypatch.setattr(lstm_split, "thread_count", lambda: 2)
     monkeypatch.setattr(lstm_split, "cores", lambda: 2)
     calls = []
-    original = lstm_split.units_forward
+    original = lstm_split.split_forward
 
     def counting(*args):
         calls.append(args[3])  # the thread index k
         return original(*args)
 
-    monkeypatch.setattr(lstm_split, "units_forward", counting)
+    monkeypatch.setattr(lstm_split, "split_forward", counting)
     c = _case(np.float64, masks=masks, H=40, seed=7)
     step_mask = c["keep"] if masks else None
     rec_mask = c["rm"] if masks else None
