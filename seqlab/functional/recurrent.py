@@ -77,9 +77,11 @@ def time_major(x: np.ndarray, reverse: bool) -> np.ndarray:
 
 
 def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
-                     reverse: bool) -> np.ndarray:
+                     reverse: bool, cell: str | None = None) -> np.ndarray:
     """xw_t = x_t W + b for every step at once, time-major: x (B, T, D) → xw (T, B, kH),
-    the steps in processing order (reversed when ``reverse``, i.e. go_backwards)."""
+    the steps in processing order (reversed when ``reverse``, i.e. go_backwards).
+    ``cell``: the loop these products feed; ignored here (the fast path runs a
+    large LSTM's products on the threads of its loop)."""
     B, T, D = x.shape
     xw = time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
     if b is not None:
@@ -88,10 +90,11 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
 
 
 def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
-                   use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+                   use_bias: bool, cell: str | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Gradients through :func:`input_projection` given dxw (T, B, kH):
     dx = dxw Wᵀ back in input order (B, T, D), dW = Σ_t x_tᵀ dxw_t, db = Σ_t Σ_b dxw_t
-    (None without a bias)."""
+    (None without a bias). ``cell`` as for :func:`input_projection`."""
     T, B, kH = dxw.shape
     D = x.shape[2]
     d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)

@@ -110,8 +110,8 @@ def _cblas_gemm(typingctx, address, index, a, b, c, beta):
             array = context.make_array(array_type)(context, builder, value)
             rows, cols = cgutils.unpack_tuple(builder, array.shape, 2)
             row_stride = cgutils.unpack_tuple(builder, array.strides, 2)[0]
-            lead = builder.sdiv(row_stride, context.get_constant(types.intp,
-                                                                 context.get_abi_sizeof(float_type)))
+            itemsize = context.get_constant(types.intp, context.get_abi_sizeof(float_type))
+            lead = builder.sdiv(row_stride, itemsize)  # leading dimension, in elements
             return builder.bitcast(array.data, pointer), rows, cols, lead
 
         a_ptr, m, _, lda = parts(a, a_value)

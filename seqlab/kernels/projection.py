@@ -17,10 +17,13 @@ with all its work on the row-block threads. It also reads x in place, with no
 time-major copy.
 
 Big layers (see ``rnn_drivers.use_blas``) use BLAS: one product each for xw,
-dW and dx over all T·B rows, split over the threads by
-:func:`seqlab.kernels.threads.matmul` (BLAS on one thread in each, so its own
-workers do not spin on the cores the time loop needs next), the bias added
-inside those blocks (one pass over xw less: 2.9 ms for a (6400, 1024) xw).
+dW and dx over all T·B rows. With ``split`` (a large LSTM whose loop runs on
+seqlab's threads, :mod:`.lstm_split`) they are split over those threads by
+:func:`seqlab.kernels.threads.matmul` with BLAS on one thread in each, so
+BLAS's own workers do not spin on the cores the loop needs next, and the bias
+is added inside those blocks. Other big layers call BLAS with its own
+threads, as their loops do: mixing the two on the same cores made a GRU(256)
+1.3–1.7x slower at two threads.
 """
 
 from __future__ import annotations
@@ -77,20 +80,22 @@ def input_grad_rows(x, dxw, W, reverse, b0, b1, dx):
     return dW, db
 
 
-def project_blas(x: np.ndarray, W: np.ndarray, bias: np.ndarray | None, reverse: bool
-                 ) -> np.ndarray:
-    """xw (T, B, kH) = x W + bias, time-major, in processing order: one threaded product."""
+def project_blas(x: np.ndarray, W: np.ndarray, bias: np.ndarray | None, reverse: bool,
+                 split: bool) -> np.ndarray:
+    """xw (T, B, kH) = x W + bias, time-major, in processing order: one BLAS product."""
     B, T, D = x.shape
-    return matmul(time_major(x, reverse).reshape(T * B, D), W, bias).reshape(T, B, -1)
+    return matmul(time_major(x, reverse).reshape(T * B, D), W, bias, split).reshape(T, B, -1)
 
 
 def input_grad_blas(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
-                    use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """(dx, dW, db) for :func:`project_blas`: two threaded products and a column sum."""
+                    use_bias: bool, split: bool
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(dx, dW, db) for :func:`project_blas`: two BLAS products and a column sum."""
     T, B, kH = dxw.shape
     D = x.shape[2]
     d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
-    dW = matmul(time_major(x, reverse).reshape(T * B, D).T, d2)  # (D, T·B) @ (T·B, kH)
-    dx_steps = matmul(d2, W.T).reshape(T, B, D)  # processing order
+    x_steps = time_major(x, reverse).reshape(T * B, D)
+    dW = matmul(x_steps.T, d2, split=split)  # (D, T·B) @ (T·B, kH)
+    dx_steps = matmul(d2, W.T, split=split).reshape(T, B, D)  # processing order
     dx = np.ascontiguousarray(np.swapaxes(dx_steps[::-1] if reverse else dx_steps, 0, 1))
     return dx, dW, (d2.sum(axis=0) if use_bias else None)

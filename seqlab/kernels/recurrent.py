@@ -11,8 +11,8 @@ docstring for the arguments and the equations):
     gru_forward(xw, U, rb, h0, step_mask, rec_mask, activation, recurrent_activation,
                 reset_after) -> (hs, cache)
     gru_backward(dhs, dh_last, cache) -> (dxw, dU, drb, dh0)
-    input_projection(x, W, b, reverse) -> xw
-    input_backward(x, dxw, W, reverse, use_bias) -> (dx, dW, db)
+    input_projection(x, W, b, reverse, cell=None) -> xw
+    input_backward(x, dxw, W, reverse, use_bias, cell=None) -> (dx, dW, db)
 
 How the work is split:
 
@@ -33,11 +33,11 @@ How the work is split:
   each step's share while da_t is still in cache and return their partial
   sums; after the BLAS driver (and for GRU(reset_after=False), whose second
   product uses r ⊙ ĥ) it is one BLAS product Ĥᵀ·dA with Ĥ (T·B, H).
-* Big input products (``input_projection`` / ``input_backward`` from
-  ``BLAS_MIN_UNITS`` on) and that dU product run on the same threads, with
-  BLAS held to one thread in each (:func:`seqlab.kernels.threads.matmul`), so
-  BLAS's own workers never spin on the cores the loops need. Split products
-  can differ from a one-thread product in the last bits.
+* For an LSTM that splits its loop, its big input products (``cell="lstm"``)
+  and dU run on the same threads, with BLAS held to one thread in each
+  (:func:`seqlab.kernels.threads.matmul`), so BLAS's own workers never spin
+  on the cores the loop needs. Split products can differ from a one-thread
+  product in the last bits.
 
 Precision: float64 uses libm tanh/exp and agrees with the reference to
 rounding (~1e-15 relative per step). float32 uses the rational tanh of
@@ -166,12 +166,17 @@ def _blas_inputs(D: int, kH: int) -> bool:
     return drivers.use_blas(max(D, kH // 4))
 
 
+def _split_products(cell: str | None, W: np.ndarray) -> bool:
+    """Whether the big products of this layer belong on the threads of its loop."""
+    return cell == "lstm" and split_threads(W.shape[1] // 4) > 1
+
+
 def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
-                     reverse: bool) -> np.ndarray:
+                     reverse: bool, cell: str | None = None) -> np.ndarray:
     """xw (T, B, kH) = x W + b, time-major (as the reference; see :mod:`.projection`)."""
     B, T, D = x.shape
     if _blas_inputs(D, W.shape[1]):
-        return project_blas(x, W, b, reverse)
+        return project_blas(x, W, b, reverse, _split_products(cell, W))
     xw = np.empty((T, B, W.shape[1]), dtype=x.dtype)
     bias = np.zeros(0, dtype=x.dtype) if b is None else np.ascontiguousarray(b, dtype=x.dtype)
     run_rows(project_rows, B, (np.ascontiguousarray(x), np.ascontiguousarray(W), bias,
@@ -180,11 +185,12 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
 
 
 def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
-                   use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+                   use_bias: bool, cell: str | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(dx, dW, db) through :func:`input_projection` (as the reference)."""
     B, _, D = x.shape
     if _blas_inputs(D, W.shape[1]):
-        return input_grad_blas(x, dxw, W, reverse, use_bias)
+        return input_grad_blas(x, dxw, W, reverse, use_bias, _split_products(cell, W))
     dx = np.empty_like(x)
     parts = run_rows(input_grad_rows, B, (np.ascontiguousarray(x), np.ascontiguousarray(dxw),
                                           np.ascontiguousarray(W), reverse), (dx,))
@@ -289,7 +295,7 @@ def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cac
               cache["_mixed"])
     if drivers.use_blas(H) and (n := split_threads(H)) > 1:
         lstm_backward_split(n, dhs, U, *common, dh, dc, dxw)
-        dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)
+        dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw, split=True)
     elif drivers.use_blas(H):
         drivers.lstm_backward_blas(dhs, U, *common, dh, dc, dxw)
         dU = recurrent_product(cache["h0"], hs, cache["rec_mask"], dxw)

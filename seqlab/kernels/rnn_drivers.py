@@ -17,8 +17,8 @@ Two drivers share the compiled element-wise steps of :mod:`.rnn_loop`,
   instead splits its units between them (:mod:`.lstm_split`).
 
 After the BLAS steps the weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t is one BLAS
-product (:func:`recurrent_product`, split over the threads by
-:func:`seqlab.kernels.threads.matmul`).
+product (:func:`recurrent_product`; after the LSTM's split loop, split over
+the same threads by :func:`seqlab.kernels.threads.matmul`).
 """
 
 from __future__ import annotations
@@ -75,9 +75,9 @@ def run_rows(loop: Callable[..., Any], B: int, head: tuple, tail: tuple) -> list
 
 
 def recurrent_product(h0: np.ndarray, hs: np.ndarray, rec_mask: np.ndarray | None,
-                      d: np.ndarray) -> np.ndarray:
+                      d: np.ndarray, split: bool = False) -> np.ndarray:
     """Σ_t ĥ_{t−1}ᵀ d_t with ĥ = h ⊙ rec_mask, h_{−1} = h0: one BLAS product
-    (:func:`seqlab.kernels.threads.matmul`).
+    (:func:`seqlab.kernels.threads.matmul`, split over seqlab's threads with ``split``).
 
     h0 (B, H), hs (T, B, H), d (T, B, N) (may be a column block of a wider array).
     """
@@ -86,12 +86,14 @@ def recurrent_product(h0: np.ndarray, hs: np.ndarray, rec_mask: np.ndarray | Non
     if T == 0:
         return np.zeros((H, N), dtype=d.dtype)
     if rec_mask is None:
-        out = matmul(h0.T, d[0])
+        out = matmul(h0.T, d[0], split=split)
         if T > 1:
-            out += matmul(hs[:-1].reshape((T - 1) * B, H).T, d[1:].reshape((T - 1) * B, N))
+            out += matmul(hs[:-1].reshape((T - 1) * B, H).T, d[1:].reshape((T - 1) * B, N),
+                          split=split)
         return out
     hd = np.concatenate([h0[None], hs[:-1]], axis=0) * rec_mask  # (T, B, H)
-    return matmul(hd.reshape(T * B, H).T, d.reshape(T * B, N))  # (T·B, H)ᵀ (T·B, N)
+    # (T·B, H)ᵀ (T·B, N)
+    return matmul(hd.reshape(T * B, H).T, d.reshape(T * B, N), split=split)
 
 
 def _dropped(h_prev: np.ndarray, rec_mask: np.ndarray, out: np.ndarray) -> np.ndarray:

@@ -95,11 +95,12 @@ def run(jobs: list[Callable[[], R]]) -> list[R]:
     return [first, *(future.result() for future in futures)]
 
 
-def matmul(a: np.ndarray, b: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+def matmul(a: np.ndarray, b: np.ndarray, bias: np.ndarray | None = None,
+           split: bool = True) -> np.ndarray:
     """a @ b (+ bias, a row added to every row), 2-D, the rows of a split over the
-    threads with BLAS on one thread in each; plain a @ b on one thread, for a
-    short a, or without threadpoolctl."""
-    n = min(thread_count(), cores(), a.shape[0] // MATMUL_MIN_ROWS)
+    threads with BLAS on one thread in each; plain a @ b (BLAS's own threads)
+    when not ``split``, on one thread, for a short a, or without threadpoolctl."""
+    n = min(thread_count(), cores(), a.shape[0] // MATMUL_MIN_ROWS) if split else 1
     if n < 2 or blas_controller() is None:
         out = a @ b
         if bias is not None:

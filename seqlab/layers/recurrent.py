@@ -184,7 +184,7 @@ class RNNBase(Layer, ABC):
         xd = x if in_mask is None else x * in_mask[:, None, :]
         project, input_backward = input_kernels()
         b_in, rb = self._bias_parts()
-        xw = project(xd, self.kernel.value, b_in, self.go_backwards)  # (T, B, kH)
+        xw = project(xd, self.kernel.value, b_in, self.go_backwards, cell=self._cell)
 
         forward, backward = kernels_for(self._cell)
         hs, finals, kcache = self._loop_forward(forward, xw, rb, states0, step_mask, rec_mask)
@@ -316,7 +316,7 @@ class RNNBase(Layer, ABC):
             backward = rec.on_loop_backward(self, backward)
         dxw, dU, drb, dstates0 = self._loop_backward(backward, dhs, dlast, c["kernel"])
         dx, dW, db_in = c["input_backward"](c["inputs"], dxw, self.kernel.value,
-                                            self.go_backwards, self.use_bias)
+                                            self.go_backwards, self.use_bias, cell=self._cell)
         self.kernel.grad += dW
         self.recurrent_kernel.grad += dU
         if self.use_bias:

@@ -261,3 +261,15 @@ def test_the_kernel_module_uses_the_split_for_large_layers_and_equals_the_refere
     want = (want_hs, want_cs, *ref.lstm_backward(c["dhs"], c["dh"], c["dc"], ref_cache))
     for name, g, w in zip(("hs", "cs", "dxw", "dU", "dh0", "dc0"), got, want):
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_only_a_split_lstm_puts_its_input_products_on_the_loop_threads(monkeypatch):
+    monkeypatch.setattr(lstm_split, "thread_count", lambda: 2)
+    monkeypatch.setattr(lstm_split, "cores", lambda: 2)
+    W = np.zeros((8, 4 * 256), np.float32)
+    split = find_gemm() is not None and threads.blas_controller() is not None
+    assert fast._split_products("lstm", W) == split
+    for cell in ("gru", "simple_rnn", None):  # their loops use BLAS's own threads
+        assert not fast._split_products(cell, W)
+    monkeypatch.setattr(lstm_split, "thread_count", lambda: 1)
+    assert not fast._split_products("lstm", W)

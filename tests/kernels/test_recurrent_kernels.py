@@ -16,7 +16,7 @@ import pytest
 
 from seqlab.functional import activations as ref_act
 from seqlab.functional import recurrent as ref
-from seqlab.kernels import fastmath, rnn_drivers
+from seqlab.kernels import fastmath, lstm_split, rnn_drivers
 from seqlab.kernels import recurrent as fast
 from seqlab.kernels import threads as fast_threads
 from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt, gemm_tn_acc
@@ -234,8 +234,12 @@ def test_add_recurrent_grad_uses_the_dropped_state(dropout):
 @pytest.mark.parametrize("big", [False, True])
 def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, use_bias, big,
                                                                 threads, monkeypatch):
-    if big:  # the threaded BLAS products of big layers, split into blocks of rows
+    cell = None
+    if big:  # BLAS products of big layers; an LSTM's split into blocks of rows on threads
+        cell = "lstm"
         monkeypatch.setattr(rnn_drivers, "BLAS_MIN_UNITS", 1)
+        monkeypatch.setattr(lstm_split, "MIN_UNITS_PER_THREAD", 1)
+        monkeypatch.setattr(lstm_split, "cores", lambda: 3)
         monkeypatch.setattr(fast_threads, "MATMUL_MIN_ROWS", 8)
         monkeypatch.setattr(fast_threads, "cores", lambda: 3)
     rng = np.random.default_rng(21)
@@ -253,8 +257,8 @@ def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, u
     for module in (ref, fast):
         for n in (1, 3):
             threads(n)
-            xw = module.input_projection(x, W, b, reverse)
-            dx, dW, db = module.input_backward(x, dxw, W, reverse, use_bias)
+            xw = module.input_projection(x, W, b, reverse, cell=cell)
+            dx, dW, db = module.input_backward(x, dxw, W, reverse, use_bias, cell=cell)
             np.testing.assert_allclose(xw, want_xw, rtol=tol, atol=tol)
             np.testing.assert_allclose(dx, want_dx, rtol=tol, atol=tol)
             np.testing.assert_allclose(dW, want_dW, rtol=tol, atol=tol)
