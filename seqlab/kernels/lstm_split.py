@@ -22,7 +22,8 @@ Each thread's whole loop is one compiled call that calls BLAS
 (:mod:`.blas_gemm`, held to one thread) directly, so no step passes through
 Python or the GIL. The gate code is ``lstm_loop``'s own, and every product
 column is computed as the one-thread driver computes it, so the results equal
-that driver's bit for bit (tested). Used when there are ≥ 2 threads and
+that driver's bit for bit (tested; with a single batch row BLAS may treat the
+one-row product differently, and the last bits can differ). Used when there are ≥ 2 threads and
 cores for them (a spinning thread must not wait for one that has no core),
 at least ``MIN_UNITS_PER_THREAD`` units each, threadpoolctl, and NumPy's
 BLAS gemm.
