@@ -26,9 +26,9 @@ How the work is split:
   run through all T steps — rows never interact, so the loop results do not
   depend on the thread count. From ``BLAS_MIN_UNITS`` on, a Python loop calls
   BLAS for each step's product and one compiled call for its gate code; on
-  two or more threads the LSTM instead splits its units between them, each
-  thread running its own compiled loop that calls BLAS (:mod:`.lstm_split`,
-  the same results bit for bit).
+  two or more threads the LSTM instead shares each step between them
+  (products by units, gate code by rows), each thread running its own
+  compiled loop that calls BLAS (:mod:`.lstm_split`, the same results).
 * The recurrent weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t: the row blocks add
   each step's share while da_t is still in cache and return their partial
   sums; after the BLAS driver (and for GRU(reset_after=False), whose second
@@ -161,8 +161,8 @@ def _base_cache(cell: str, U: np.ndarray, h0: np.ndarray, step_mask: Any, keep: 
 
 # ------------------------------------------------------------ input products
 def _blas_inputs(D: int, kH: int) -> bool:
-    """Big input products stay with BLAS (the reference): D, or kH / 4 (H for an
-    LSTM), of the size from which the loop itself goes to BLAS."""
+    """Big input products go to BLAS (:func:`.projection.project_blas`): D, or kH / 4
+    (H for an LSTM), of the size from which the loop itself goes to BLAS."""
     return drivers.use_blas(max(D, kH // 4))
 
 

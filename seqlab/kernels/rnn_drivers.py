@@ -14,7 +14,7 @@ Two drivers share the compiled element-wise steps of :mod:`.rnn_loop`,
   cache and uses BLAS's own threads, and the element-wise part is one compiled
   call for the whole batch. The Python overhead (a few µs per step) is
   negligible next to a product of that size. With several threads the LSTM
-  instead splits its units between them (:mod:`.lstm_split`).
+  instead shares each step between them (:mod:`.lstm_split`).
 
 After the BLAS steps the weight gradient dU = Σ_t ĥ_{t−1}ᵀ da_t is one BLAS
 product (:func:`recurrent_product`; after the LSTM's split loop, split over
