@@ -1,6 +1,6 @@
 """What the seqlab.trace hooks cost when nothing is recording.
 
-The layers check ``seqlab.trace.hook.ACTIVE`` once per forward call
+The layers check ``seqlab.trace_hook.ACTIVE`` once per forward call
 (``Layer.__call__``) and once per backward of the recurrent, Dense and
 Activation layers. This script times the same work
 
@@ -33,11 +33,12 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 import seqlab
+from seqlab import trace_hook as hook
 from seqlab.layers import LSTM, Activation, Dense, Embedding, Input, SimpleRNN
 from seqlab.layers.base import Layer
 from seqlab.layers.recurrent import RNNBase
 from seqlab.models import Sequential
-from seqlab.trace import hook, record
+from seqlab.trace import record
 
 HOOKED: tuple[tuple[type, str], ...] = (
     (Layer, "__call__"), (RNNBase, "backward"), (Dense, "backward"), (Activation, "backward"))

@@ -23,6 +23,32 @@ def _default_permissions() -> int:
     return 0o666 & ~mask
 
 
+def check_writable(path: str | os.PathLike, what: str = "output") -> Path:
+    """Fail now, not after the work, if ``path`` cannot be written: its folder
+    must exist and accept a new file, and ``path`` must not be a folder.
+    Returns the absolute path. Nothing is left behind."""
+    target = Path(os.fspath(path)).absolute()
+    if target.is_dir():
+        raise IsADirectoryError(f"cannot write the {what} {str(target)!r}: it is a directory")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write the {what} {str(target)!r}: its directory {str(target.parent)!r} "
+            "does not exist"
+        )
+    try:
+        fd, probe = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".probe")
+    except OSError as exc:
+        raise PermissionError(
+            f"cannot write the {what} {str(target)!r}: its directory does not accept new files "
+            f"({exc.strerror or exc})"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+    if target.exists() and not os.access(target, os.W_OK):
+        raise PermissionError(f"cannot write the {what} {str(target)!r}: the file is read-only")
+    return target
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb",
                  encoding: str | None = None) -> Iterator[IO]:

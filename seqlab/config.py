@@ -13,16 +13,12 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from seqlab import checks
+
 _VALID_FLOATX = ("float32", "float64")
 _VALID_KERNELS = ("numba", "numpy")
 
 _state = {"floatx": "float32", "kernels": "numba"}
-
-
-def _check_choice(what: str, value: object, valid: tuple[str, ...]) -> str:
-    if not isinstance(value, str) or value not in valid:
-        raise ValueError(f"{what} must be one of {list(valid)}, got {value!r}")
-    return value
 
 
 def floatx() -> str:
@@ -32,7 +28,7 @@ def floatx() -> str:
 
 def set_floatx(dtype: str | np.dtype) -> None:
     """Set the default float dtype for layers created from now on."""
-    _state["floatx"] = _check_choice("floatx", np.dtype(dtype).name, _VALID_FLOATX)
+    _state["floatx"] = checks.choice("set_floatx", "floatx", np.dtype(dtype).name, _VALID_FLOATX)
 
 
 def kernels() -> str:
@@ -42,7 +38,7 @@ def kernels() -> str:
 
 def set_kernels(name: str) -> None:
     """Choose 'numba' (compiled, default) or 'numpy' (reference) kernels."""
-    _state["kernels"] = _check_choice("kernels", name, _VALID_KERNELS)
+    _state["kernels"] = checks.choice("set_kernels", "kernels", name, _VALID_KERNELS)
 
 
 @contextlib.contextmanager

@@ -6,7 +6,7 @@
     seqlab gradflow --format html --out gradflow.html
 
 The task: read T one-hot tokens, output the first one. See
-:mod:`seqlab.trace.flowdemo` for what each table shows.
+:mod:`seqlab.talk.flowdemo` for what each table shows.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from seqlab.report import figures
-    from seqlab.trace.flowdemo import flow_curves, flow_figure, gradflow_report
+    from seqlab.talk.flowdemo import flow_curves, flow_figure, gradflow_report
 
     fmt = check_format(args.format)
     if args.curve_steps < 3:

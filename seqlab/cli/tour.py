@@ -45,7 +45,7 @@ def _check_report_path(path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from seqlab.trace.tour import tour_document
+    from seqlab.talk.tour import tour_document
 
     if args.report is not None:
         _check_report_path(args.report)

@@ -65,7 +65,7 @@ def _emit(doc: Any, fmt: str, out: str | None) -> int:
 
 
 def run_seed(args: argparse.Namespace) -> int:
-    from seqlab.trace.reports import seed_document
+    from seqlab.talk.reports import seed_document
 
     fmt = check_format(args.format)
     doc = seed_document(lr=args.lr, margin=args.margin, max_epochs=args.max_epochs,
@@ -74,8 +74,8 @@ def run_seed(args: argparse.Namespace) -> int:
 
 
 def run_backprop(args: argparse.Namespace) -> int:
-    from seqlab.trace import handprop
-    from seqlab.trace.reports import backprop_document
+    from seqlab.talk import handprop
+    from seqlab.talk.reports import backprop_document
 
     fmt = check_format(args.format)
     names = args.example or list(handprop.EXAMPLES)

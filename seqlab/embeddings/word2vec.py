@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab import config
+from seqlab import checks, config
 from seqlab.embeddings import corpus as corpus_mod
 from seqlab.embeddings import reference, sampling
 from seqlab.embeddings.keyed_vectors import KeyedVectors
@@ -44,12 +44,6 @@ from seqlab.kernels import word2vec as w2v_kernels
 from seqlab.random import make_rng
 
 Sentences = Iterable[Sequence[str]]
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"Word2Vec: {name} must be an int >= {low}, got {value!r}")
-    return int(value)
 
 
 def _check_float(name: str, value: Any, low: float, high: float = float("inf")) -> float:
@@ -92,25 +86,25 @@ class Word2Vec:
                  max_vocab_size: int | None = None, batch_words: int = 10000,
                  cbow_mean: int = 1, compute_loss: bool = True, verbose: bool = False,
                  cache_corpus: bool = True, errors: str = "strict") -> None:
-        self.vector_size = _check_int("vector_size", vector_size, 1)
-        self.window = _check_int("window", window, 1)
-        self.min_count = _check_int("min_count", min_count, 1)
+        self.vector_size = checks.integer("Word2Vec", "vector_size", vector_size, 1)
+        self.window = checks.integer("Word2Vec", "window", window, 1)
+        self.min_count = checks.integer("Word2Vec", "min_count", min_count, 1)
         if sg not in (0, 1):
             raise ValueError(f"Word2Vec: sg must be 0 (CBOW) or 1 (skip-gram), got {sg!r}")
         self.sg = int(sg)
-        self.negative = _check_int("negative", negative, 1)
+        self.negative = checks.integer("Word2Vec", "negative", negative, 1)
         self.ns_exponent = _check_float("ns_exponent", ns_exponent, -10.0, 10.0)
         self.sample = _check_float("sample", sample, 0.0, 1.0)
         self.alpha = _check_float("alpha", alpha, 0.0)
         if self.alpha == 0:
             raise ValueError("Word2Vec: alpha must be > 0, got 0")
         self.min_alpha = _check_float("min_alpha", min_alpha, 0.0, self.alpha)
-        self.epochs = _check_int("epochs", epochs, 1)
-        self.workers = _check_int("workers", workers, 1)
-        self.seed = _check_int("seed", seed, 0)
+        self.epochs = checks.integer("Word2Vec", "epochs", epochs, 1)
+        self.workers = checks.integer("Word2Vec", "workers", workers, 1)
+        self.seed = checks.integer("Word2Vec", "seed", seed, 0)
         self.max_vocab_size = (None if max_vocab_size is None
-                               else _check_int("max_vocab_size", max_vocab_size, 1))
-        self.batch_words = _check_int("batch_words", batch_words, 1)
+                               else checks.integer("Word2Vec", "max_vocab_size", max_vocab_size, 1))
+        self.batch_words = checks.integer("Word2Vec", "batch_words", batch_words, 1)
         if cbow_mean not in (0, 1, True, False):
             raise ValueError(f"Word2Vec: cbow_mean must be 0 or 1, got {cbow_mean!r}")
         self.cbow_mean = int(cbow_mean)
@@ -208,7 +202,7 @@ class Word2Vec:
         from the vocabulary are ignored. Returns self.
         """
         wv = self.wv
-        epochs = self.epochs if epochs is None else _check_int("epochs", epochs, 1)
+        epochs = self.epochs if epochs is None else checks.integer("Word2Vec", "epochs", epochs, 1)
         source = None
         if sentences is not None or corpus_file is not None:
             corpus_mod.open_corpus(sentences, corpus_file)  # argument check only

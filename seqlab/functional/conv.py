@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from seqlab import checks
+
 PADDINGS: tuple[str, ...] = ("valid", "same", "causal")
 
 
@@ -70,13 +72,6 @@ def check_padding(padding: Any, who: str = "conv1d", valid: tuple[str, ...] = PA
     raise ValueError(f"{who}: padding must be one of {list(valid)}, got {padding!r}")
 
 
-def check_positive_int(value: Any, what: str, who: str = "conv1d") -> int:
-    """``value`` as an int if it is a positive integer, else a ValueError."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{who}: {what} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def conv_output_length(length: int | None, kernel_size: int, padding: str, stride: int = 1,
                        dilation: int = 1) -> int | None:
     """T' for T = ``length`` steps (None stays None), by the Keras rules above.
@@ -99,9 +94,9 @@ def conv_geometry(length: int, kernel_size: int, padding: str = "valid", stride:
     non-positive sizes, or a "valid" sweep whose window is longer than the input.
     """
     padding = check_padding(padding, who)
-    K = check_positive_int(kernel_size, "kernel_size", who)
-    s = check_positive_int(stride, "strides", who)
-    r = check_positive_int(dilation, "dilation_rate", who)
+    K = checks.positive_int(who, "kernel_size", kernel_size)
+    s = checks.positive_int(who, "strides", stride)
+    r = checks.positive_int(who, "dilation_rate", dilation)
     T = int(length)
     if T <= 0:
         raise ValueError(f"{who}: the sequence must have at least one step, got {T}")
@@ -212,7 +207,6 @@ __all__ = [
     "ConvGeometry",
     "check_conv1d_args",
     "check_padding",
-    "check_positive_int",
     "col2im",
     "conv1d",
     "conv1d_backward",

@@ -17,15 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-
-def check_rate(rate: float, who: str = "dropout") -> float:
-    """Return ``rate`` as a float after checking 0 <= rate < 1."""
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{who}: rate must be a number in [0, 1), got {rate!r}")
-    rate = float(rate)
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"{who}: rate must be in [0, 1), got {rate}")
-    return rate
+from seqlab import checks
 
 
 def dropout_mask(shape: Sequence[int], rate: float, rng: np.random.Generator,
@@ -34,7 +26,7 @@ def dropout_mask(shape: Sequence[int], rate: float, rng: np.random.Generator,
 
     Recurrent dropout draws one such mask per sequence and reuses it at every step.
     """
-    rate = check_rate(rate)
+    rate = checks.rate("dropout", "rate", rate)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"dropout: rng must be a np.random.Generator, got {type(rng).__name__}")
     keep = rng.random(tuple(shape)) >= rate
@@ -69,7 +61,7 @@ def dropout(x: np.ndarray, rate: float, rng: np.random.Generator,
     ``noise_shape`` (Keras semantics) may hold 1 to share the mask along an axis
     and None to take the input's size. The cache is the mask (None when rate = 0).
     """
-    rate = check_rate(rate)
+    rate = checks.rate("dropout", "rate", rate)
     if rate == 0.0:
         return x, None
     mask = dropout_mask(resolve_noise_shape(x.shape, noise_shape), rate, rng, x.dtype)

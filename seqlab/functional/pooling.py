@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.functional.conv import (
     ConvGeometry,
     check_padding,
-    check_positive_int,
     conv_geometry,
     pad_steps,
     window_view,
@@ -46,8 +46,8 @@ def pool_geometry(length: int, pool_size: int, strides: int | None = None,
                   padding: str = "valid", who: str = "pool1d") -> ConvGeometry:
     """Window placement for pooling (``strides=None`` means ``pool_size``)."""
     padding = check_padding(padding, who, POOL_PADDINGS)
-    size = check_positive_int(pool_size, "pool_size", who)
-    stride = size if strides is None else check_positive_int(strides, "strides", who)
+    size = checks.positive_int(who, "pool_size", pool_size)
+    stride = size if strides is None else checks.positive_int(who, "strides", strides)
     return conv_geometry(length, size, padding, stride, 1, who=who)
 
 

@@ -22,9 +22,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from seqlab import config, initializers
+from seqlab import config, initializers, trace_hook
 from seqlab.random import make_rng
-from seqlab.trace import hook as trace_hook
 
 Shape = tuple
 

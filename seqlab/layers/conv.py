@@ -24,21 +24,12 @@ from typing import Any
 
 import numpy as np
 
-from seqlab import config, initializers
+from seqlab import checks, config, initializers
 from seqlab.functional import conv as conv_ref
 from seqlab.functional.activations import activation_backward, activation_forward, canonical_name
 from seqlab.functional.conv import check_padding, conv_geometry, conv_output_length
 from seqlab.kernels import conv as conv_fast
 from seqlab.layers.base import Layer
-
-
-def as_size(value: Any, arg: str, who: str) -> int:
-    """A positive int from ``value`` (an int or a 1-tuple, as Keras accepts)."""
-    if isinstance(value, (tuple, list)) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{who}: {arg} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Conv1D(Layer):
@@ -55,10 +46,10 @@ class Conv1D(Layer):
                  bias_initializer: Any = "zeros", **kwargs: Any):
         super().__init__(**kwargs)
         who = self._who()
-        self.filters = as_size(filters, "filters", who)
-        self.kernel_size = as_size(kernel_size, "kernel_size", who)
-        self.strides = as_size(strides, "strides", who)
-        self.dilation_rate = as_size(dilation_rate, "dilation_rate", who)
+        self.filters = checks.positive_int(who, "filters", filters, allow_tuple=True)
+        self.kernel_size = checks.positive_int(who, "kernel_size", kernel_size, allow_tuple=True)
+        self.strides = checks.positive_int(who, "strides", strides, allow_tuple=True)
+        self.dilation_rate = checks.positive_int(who, "dilation_rate", dilation_rate, allow_tuple=True)
         self.padding = check_padding(padding, who)
         self.activation = canonical_name(activation, who)
         self.use_bias = bool(use_bias)

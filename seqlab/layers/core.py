@@ -11,18 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from seqlab import initializers
+from seqlab import checks, initializers, trace_hook
 from seqlab.functional.activations import activation_backward, activation_forward, canonical_name
 from seqlab.functional.dense import dense, dense_backward
-from seqlab.functional.dropout import check_rate, dropout_mask, resolve_noise_shape
+from seqlab.functional.dropout import dropout_mask, resolve_noise_shape
 from seqlab.layers.base import Layer
-from seqlab.trace import hook as trace_hook
-
-
-def _positive_int(layer: str, arg: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{layer}: {arg} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Dense(Layer):
@@ -41,7 +34,7 @@ class Dense(Layer):
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  **kwargs: Any):
         super().__init__(**kwargs)
-        self.units = _positive_int(f"Dense {self.name!r}", "units", units)
+        self.units = checks.positive_int(f"Dense {self.name!r}", "units", units)
         self.activation = canonical_name(activation, f"Dense {self.name!r}")
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -136,7 +129,7 @@ class Dropout(Layer):
     def __init__(self, rate: float, noise_shape: Sequence[int | None] | None = None,
                  seed: int | None = None, **kwargs: Any):
         super().__init__(seed=seed, **kwargs)
-        self.rate = check_rate(rate, f"Dropout {self.name!r}")
+        self.rate = checks.rate(f"Dropout {self.name!r}", "rate", rate)
         self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
 
     def call(self, inputs: np.ndarray, training: bool = False, mask: Any = None,
@@ -246,7 +239,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n: int, **kwargs: Any):
         super().__init__(**kwargs)
-        self.n = _positive_int(f"RepeatVector {self.name!r}", "n", n)
+        self.n = checks.positive_int(f"RepeatVector {self.name!r}", "n", n)
 
     def build(self, input_shape: Sequence[int | None]) -> None:
         if len(input_shape) != 2:

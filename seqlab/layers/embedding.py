@@ -18,15 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from seqlab import initializers
+from seqlab import checks, initializers
 from seqlab.functional.embedding import as_ids, scatter_add_rows
 from seqlab.layers.base import Layer
-
-
-def _positive_int(layer: str, arg: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"{layer}: {arg} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 class Embedding(Layer):
@@ -41,11 +35,11 @@ class Embedding(Layer):
                  weights: Sequence[np.ndarray] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         who = f"Embedding {self.name!r}"
-        self.input_dim = _positive_int(who, "input_dim", input_dim)
-        self.output_dim = _positive_int(who, "output_dim", output_dim)
+        self.input_dim = checks.positive_int(who, "input_dim", input_dim)
+        self.output_dim = checks.positive_int(who, "output_dim", output_dim)
         self.mask_zero = bool(mask_zero)
         self.input_length = (None if input_length is None
-                             else _positive_int(who, "input_length", input_length))
+                             else checks.positive_int(who, "input_length", input_length))
         self._pretrained: np.ndarray | None = None
         if weights is not None:
             if not isinstance(weights, (list, tuple)) or len(weights) != 1:

@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.functional import pooling as P
 from seqlab.functional.conv import check_padding, conv_output_length
 from seqlab.layers.base import Layer
-from seqlab.layers.conv import as_size
 
 
 class Pooling1D(Layer):
@@ -43,8 +43,8 @@ class Pooling1D(Layer):
                  **kwargs: Any):
         super().__init__(**kwargs)
         who = self._who()
-        self.pool_size = as_size(pool_size, "pool_size", who)
-        self.strides = self.pool_size if strides is None else as_size(strides, "strides", who)
+        self.pool_size = checks.positive_int(who, "pool_size", pool_size, allow_tuple=True)
+        self.strides = self.pool_size if strides is None else checks.positive_int(who, "strides", strides, allow_tuple=True)
         self.padding = check_padding(padding, who, P.POOL_PADDINGS)
 
     def _who(self) -> str:

@@ -27,11 +27,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from seqlab import config, initializers
+from seqlab import checks, config, initializers, trace_hook
 from seqlab.functional import recurrent as reference
 from seqlab.layers.base import Layer, Parameter
-from seqlab.layers.rnn_args import check_activation, check_rate, check_units, merge_initial_state
-from seqlab.trace import hook as trace_hook
+from seqlab.layers.rnn_args import check_activation, merge_initial_state
 
 
 def kernels_for(cell: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -92,14 +91,14 @@ class RNNBase(Layer, ABC):
                  zero_output_for_mask: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         who = self.name
-        self.units = check_units(who, units)
+        self.units = checks.positive_int(f"layer {who!r}", "units", units)
         self.activation = check_activation(who, "activation", activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.name_of(kernel_initializer)
         self.recurrent_initializer = initializers.name_of(recurrent_initializer)
         self.bias_initializer = initializers.name_of(bias_initializer)
-        self.dropout = check_rate(who, "dropout", dropout)
-        self.recurrent_dropout = check_rate(who, "recurrent_dropout", recurrent_dropout)
+        self.dropout = checks.rate(f"layer {who!r}", "dropout", dropout)
+        self.recurrent_dropout = checks.rate(f"layer {who!r}", "recurrent_dropout", recurrent_dropout)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 RNN_ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "hard_sigmoid", "relu", "linear")
@@ -17,18 +16,6 @@ def check_activation(layer: str, arg: str, name: Any) -> str:
             f"layer {layer!r}: {arg} must be one of {list(RNN_ACTIVATIONS)}, got {name!r}"
         )
     return name
-
-
-def check_rate(layer: str, arg: str, rate: Any) -> float:
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-        raise ValueError(f"layer {layer!r}: {arg} must be a float in [0, 1), got {rate!r}")
-    return float(rate)
-
-
-def check_units(layer: str, units: Any) -> int:
-    if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units <= 0:
-        raise ValueError(f"layer {layer!r}: units must be a positive int, got {units!r}")
-    return int(units)
 
 
 def merge_initial_state(layer: str, inputs: Any, kwargs: dict[str, Any]) -> Any:

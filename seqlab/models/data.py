@@ -110,13 +110,6 @@ def take(arrays: list[np.ndarray], index: np.ndarray | slice) -> list[np.ndarray
     return [a[index] for a in arrays]
 
 
-def check_batch_size(batch_size: Any, owner: str) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size < 1:
-        raise ValueError(f"{owner}: batch_size must be a positive int, got {batch_size!r}")
-    return int(batch_size)
-
-
 def concat_batches(chunks: list[list[np.ndarray]]) -> list[np.ndarray]:
     """Join per-batch output lists along the sample axis (one array per output)."""
     return [np.concatenate([c[i] for c in chunks], axis=0) for i in range(len(chunks[0]))]

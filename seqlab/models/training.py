@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.layers.base import Layer
 from seqlab.models import data
 from seqlab.models.callbacks import Callback, CallbackList, History
@@ -199,7 +200,7 @@ class BaseModel(Layer, ABC):
         """Train for ``epochs`` epochs (from ``initial_epoch``) and return the History."""
         self._require_compiled("fit")
         owner = f"model {self.name!r} fit()"
-        batch_size = data.check_batch_size(batch_size, owner)
+        batch_size = checks.positive_int(owner, "batch_size", batch_size)
         verbose = _check_verbose(verbose, owner)
         for arg, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
@@ -296,7 +297,7 @@ class BaseModel(Layer, ABC):
         else ``[loss, *output losses, *metrics]`` (see ``metrics_names``)."""
         self._require_compiled("evaluate")
         owner = f"model {self.name!r} evaluate()"
-        batch_size = data.check_batch_size(batch_size, owner)
+        batch_size = checks.positive_int(owner, "batch_size", batch_size)
         verbose = _check_verbose(verbose, owner)
         xs, ys = self._prepare(x, y, "evaluate")
         self._build_compiled(xs, "evaluate")
@@ -314,7 +315,7 @@ class BaseModel(Layer, ABC):
                 ) -> np.ndarray | list[np.ndarray]:
         """Outputs for ``x``, computed ``batch_size`` samples at a time (training=False)."""
         owner = f"model {self.name!r} predict()"
-        batch_size = data.check_batch_size(batch_size, owner)
+        batch_size = checks.positive_int(owner, "batch_size", batch_size)
         verbose = _check_verbose(verbose, owner)
         xs, _ = self._prepare(x, None, "predict", with_y=False)
         self._ensure_built(xs, "predict")

@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.layers.base import Parameter
 from seqlab.optim import clipping
 from seqlab.optim.schedules import LearningRateSchedule
@@ -65,9 +66,7 @@ class Optimizer:
                 f"can be set, got {', '.join(f'{k}={clips[k]!r}' for k in given)}"
             )
         for k in given:
-            v = clips[k]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
-                raise ValueError(f"{type(self).__name__}: {k} must be a number > 0, got {v!r}")
+            checks.number(type(self).__name__, k, clips[k], positive=True)
         self.clipnorm = None if clipnorm is None else float(clipnorm)
         self.clipvalue = None if clipvalue is None else float(clipvalue)
         self.global_clipnorm = None if global_clipnorm is None else float(global_clipnorm)

@@ -18,18 +18,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from seqlab import checks
+
 __all__ = ["clip_by_global_norm", "clip_by_norm", "clip_by_value", "global_norm"]
-
-
-def _check_threshold(arg: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{arg} must be a number > 0, got {value!r}")
-    return float(value)
 
 
 def clip_by_norm(grad: np.ndarray, clipnorm: float, out: np.ndarray | None = None) -> np.ndarray:
     """``grad · c / max(‖grad‖₂, c)``, written into ``out`` when given."""
-    c = _check_threshold("clipnorm", clipnorm)
+    c = checks.number("clipnorm", "clipnorm", clipnorm, positive=True)
     norm = math.sqrt(float(np.vdot(grad, grad)))
     scale = c / max(norm, c)
     return np.multiply(grad, scale, out=out)
@@ -43,7 +39,7 @@ def global_norm(grads: Sequence[np.ndarray]) -> float:
 def clip_by_global_norm(grads: Sequence[np.ndarray], global_clipnorm: float,
                         out: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
     """Scale all gradients by ``c / max(N, c)`` (NaN when N is not finite)."""
-    c = _check_threshold("global_clipnorm", global_clipnorm)
+    c = checks.number("global_clipnorm", "global_clipnorm", global_clipnorm, positive=True)
     norm = global_norm(grads)
     scale = c / max(norm, c) if math.isfinite(norm) else math.nan
     outs = [None] * len(grads) if out is None else list(out)
@@ -53,5 +49,5 @@ def clip_by_global_norm(grads: Sequence[np.ndarray], global_clipnorm: float,
 def clip_by_value(grad: np.ndarray, clipvalue: float,
                   out: np.ndarray | None = None) -> np.ndarray:
     """``clip(grad, −c, c)`` element-wise."""
-    c = _check_threshold("clipvalue", clipvalue)
+    c = checks.number("clipvalue", "clipvalue", clipvalue, positive=True)
     return np.clip(grad, -c, c, out=out)

@@ -21,6 +21,8 @@ import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from seqlab import checks
+
 __all__ = [
     "CosineDecay",
     "ExponentialDecay",
@@ -30,17 +32,6 @@ __all__ = [
     "deserialize",
     "serialize",
 ]
-
-
-def _number(owner: str, arg: str, value: Any, *, positive: bool = False,
-            nonnegative: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise TypeError(f"{owner}: {arg} must be a number, got {value!r}")
-    if positive and not value > 0:
-        raise ValueError(f"{owner}: {arg} must be > 0, got {value!r}")
-    if nonnegative and not value >= 0:
-        raise ValueError(f"{owner}: {arg} must be >= 0, got {value!r}")
-    return value
 
 
 def _step(owner: str, step: Any) -> float:
@@ -86,10 +77,10 @@ class ExponentialDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: float,
                  decay_rate: float, staircase: bool = False, name: str = "ExponentialDecay"):
         owner = "ExponentialDecay"
-        self.initial_learning_rate = _number(owner, "initial_learning_rate",
+        self.initial_learning_rate = checks.number(owner, "initial_learning_rate",
                                              initial_learning_rate)
-        self.decay_steps = _number(owner, "decay_steps", decay_steps, positive=True)
-        self.decay_rate = _number(owner, "decay_rate", decay_rate)
+        self.decay_steps = checks.number(owner, "decay_steps", decay_steps, positive=True)
+        self.decay_rate = checks.number(owner, "decay_rate", decay_rate)
         self.staircase = bool(staircase)
         self.name = name
 
@@ -112,10 +103,10 @@ class InverseTimeDecay(LearningRateSchedule):
     def __init__(self, initial_learning_rate: float, decay_steps: float,
                  decay_rate: float, staircase: bool = False, name: str = "InverseTimeDecay"):
         owner = "InverseTimeDecay"
-        self.initial_learning_rate = _number(owner, "initial_learning_rate",
+        self.initial_learning_rate = checks.number(owner, "initial_learning_rate",
                                              initial_learning_rate)
-        self.decay_steps = _number(owner, "decay_steps", decay_steps, positive=True)
-        self.decay_rate = _number(owner, "decay_rate", decay_rate, nonnegative=True)
+        self.decay_steps = checks.number(owner, "decay_steps", decay_steps, positive=True)
+        self.decay_rate = checks.number(owner, "decay_rate", decay_rate, nonnegative=True)
         self.staircase = bool(staircase)
         self.name = name
 
@@ -139,8 +130,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     def __init__(self, boundaries: Sequence[int | float], values: Sequence[float],
                  name: str = "PiecewiseConstant"):
         owner = "PiecewiseConstantDecay"
-        boundaries = [_number(owner, "boundaries[]", b) for b in boundaries]
-        values = [_number(owner, "values[]", v) for v in values]
+        boundaries = [checks.number(owner, "boundaries[]", b) for b in boundaries]
+        values = [checks.number(owner, "values[]", v) for v in values]
         if len(values) != len(boundaries) + 1:
             raise ValueError(
                 f"{owner}: values must have one more entry than boundaries; got "
@@ -176,14 +167,14 @@ class CosineDecay(LearningRateSchedule):
                  alpha: float = 0.0, name: str = "CosineDecay",
                  warmup_target: float | None = None, warmup_steps: float = 0):
         owner = "CosineDecay"
-        self.initial_learning_rate = _number(owner, "initial_learning_rate",
+        self.initial_learning_rate = checks.number(owner, "initial_learning_rate",
                                              initial_learning_rate)
-        self.decay_steps = _number(owner, "decay_steps", decay_steps, positive=True)
-        self.alpha = _number(owner, "alpha", alpha)
+        self.decay_steps = checks.number(owner, "decay_steps", decay_steps, positive=True)
+        self.alpha = checks.number(owner, "alpha", alpha)
         self.name = name
         self.warmup_target = (None if warmup_target is None
-                              else _number(owner, "warmup_target", warmup_target))
-        self.warmup_steps = _number(owner, "warmup_steps", warmup_steps, nonnegative=True)
+                              else checks.number(owner, "warmup_target", warmup_target))
+        self.warmup_steps = checks.number(owner, "warmup_steps", warmup_steps, nonnegative=True)
 
     def _decay(self, s: float, top: float) -> float:
         cosine = 0.5 * (1.0 + math.cos(math.pi * s / self.decay_steps))

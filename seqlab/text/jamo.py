@@ -30,7 +30,7 @@ import functools
 import re
 from typing import Any
 
-from seqlab.text.standardize import check_choice
+from seqlab import checks
 
 SYLLABLE_FIRST = 0xAC00
 SYLLABLE_LAST = 0xD7A3
@@ -139,7 +139,7 @@ class JamoTokenizer:
 
     def __init__(self, *, compatibility: bool = False, whitespace: str = "keep") -> None:
         self.compatibility = bool(compatibility)
-        self.whitespace = check_choice("JamoTokenizer", "whitespace", whitespace, ("keep", "drop"))
+        self.whitespace = checks.choice("JamoTokenizer", "whitespace", whitespace, ("keep", "drop"))
 
     def __call__(self, text: str) -> list[str]:
         jamo = decompose(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from seqlab.text.standardize import check_choice
+from seqlab import checks
 
 INSTALL_HINT = "pip install seqlab[ko]  (or: pip install kiwipiepy)"
 
@@ -56,7 +56,7 @@ class KiwiTokenizer:
         normalize_coda: bool = False,
         kiwi: Any = None,
     ) -> None:
-        self.tags = check_choice("KiwiTokenizer", "tags", tags, ("none", "suffix"))
+        self.tags = checks.choice("KiwiTokenizer", "tags", tags, ("none", "suffix"))
         drop = tuple(drop_tags)
         if not all(isinstance(t, str) and t for t in drop):
             raise TypeError(f"KiwiTokenizer: drop_tags must be non-empty strings, got {drop!r}")

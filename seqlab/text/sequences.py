@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.text.standardize import check_choice
+from seqlab import checks
 
 SIDES = ("pre", "post")
 
@@ -80,8 +80,8 @@ def pad_sequences(
         array([[2, 3],
                [0, 4]], dtype=int32)
     """
-    check_choice("pad_sequences", "padding", padding, SIDES)
-    check_choice("pad_sequences", "truncating", truncating, SIDES)
+    checks.choice("pad_sequences", "padding", padding, SIDES)
+    checks.choice("pad_sequences", "truncating", truncating, SIDES)
     if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__"):
         raise TypeError(
             f"pad_sequences: sequences must be a list of sequences, got {type(sequences).__name__}"

@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from seqlab import checks
 from seqlab.text.charclass import APOSTROPHES, punctuation_chars, word_chars
 
 NORMAL_FORMS = ("NFC", "NFKC", "NFD", "NFKD")
@@ -42,18 +43,11 @@ STANDARDIZE_MODES = ("lower_and_strip_punctuation", "lower", "strip_punctuation"
 _HTML_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 
 
-def check_choice(owner: str, name: str, value: object, valid: tuple[Any, ...]) -> Any:
-    """Return ``value`` if it is one of ``valid``; otherwise raise a ValueError listing them."""
-    if not isinstance(value, (str, type(None))) or value not in valid:
-        raise ValueError(f"{owner}: {name} must be one of {list(valid)}, got {value!r}")
-    return value
-
-
 def normalize_unicode(text: str, form: str | None = "NFC") -> str:
     """Unicode normalization ``form`` (NFC, NFKC, NFD, NFKD) of ``text``; None returns it as is."""
     if form is None:
         return text
-    check_choice("normalize_unicode", "form", form, NORMAL_FORMS)
+    checks.choice("normalize_unicode", "form", form, NORMAL_FORMS)
     return unicodedata.normalize(form, text)
 
 
@@ -81,7 +75,7 @@ def strip_punctuation(text: str, apostrophes: str = "keep") -> str:
 
     ``"keep"``: "don't" stays; ``"drop"``: "dont"; ``"split"``: "don t".
     """
-    check_choice("strip_punctuation", "apostrophes", apostrophes, APOSTROPHE_MODES)
+    checks.choice("strip_punctuation", "apostrophes", apostrophes, APOSTROPHE_MODES)
     pattern, inner = _punctuation_regex(apostrophes)
     text = pattern.sub(" ", text)
     return inner.sub("", text) if inner is not None else text
@@ -114,8 +108,8 @@ class Standardizer:
         self.lower = bool(lower)
         self.strip_punctuation = bool(strip_punctuation)
         self.html_breaks = bool(html_breaks)
-        self.normalize = check_choice("Standardizer", "normalize", normalize, (*NORMAL_FORMS, None))
-        self.apostrophes = check_choice("Standardizer", "apostrophes", apostrophes, APOSTROPHE_MODES)
+        self.normalize = checks.choice("Standardizer", "normalize", normalize, (*NORMAL_FORMS, None))
+        self.apostrophes = checks.choice("Standardizer", "apostrophes", apostrophes, APOSTROPHE_MODES)
         self._punct = _punctuation_regex(apostrophes) if self.strip_punctuation else None
 
     def __call__(self, text: str) -> str:
@@ -160,7 +154,7 @@ def get_standardizer(spec: str | Callable[[str], str] | None, owner: str = "stan
     """
     if spec is None or callable(spec):
         return spec
-    check_choice(owner, "standardize", spec, STANDARDIZE_MODES)
+    checks.choice(owner, "standardize", spec, STANDARDIZE_MODES)
     if spec == "lower":
         return _lower
     return Standardizer(lower=spec == "lower_and_strip_punctuation")

@@ -25,12 +25,12 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from seqlab import checks
 from seqlab.text.charclass import APOSTROPHES, punctuation_chars, word_chars
 from seqlab.text.standardize import (
     APOSTROPHE_MODES,
     NORMAL_FORMS,
     Standardizer,
-    check_choice,
 )
 
 Tokenizer = Callable[[str], list[str]]
@@ -83,8 +83,8 @@ class WordTokenizer:
         apostrophes: str = "keep",
         min_length: int = 1,
     ) -> None:
-        self.punctuation = check_choice("WordTokenizer", "punctuation", punctuation, ("drop", "keep"))
-        self.apostrophes = check_choice("WordTokenizer", "apostrophes", apostrophes, APOSTROPHE_MODES)
+        self.punctuation = checks.choice("WordTokenizer", "punctuation", punctuation, ("drop", "keep"))
+        self.apostrophes = checks.choice("WordTokenizer", "apostrophes", apostrophes, APOSTROPHE_MODES)
         if not isinstance(min_length, int) or isinstance(min_length, bool) or min_length < 1:
             raise ValueError(f"WordTokenizer: min_length must be an int >= 1, got {min_length!r}")
         self.min_length = min_length
@@ -159,8 +159,8 @@ class CharTokenizer:
         self, *, lower: bool = False, normalize: str | None = "NFC", whitespace: str = "keep"
     ) -> None:
         self.lower = bool(lower)
-        self.normalize = check_choice("CharTokenizer", "normalize", normalize, (*NORMAL_FORMS, None))
-        self.whitespace = check_choice("CharTokenizer", "whitespace", whitespace, ("keep", "drop"))
+        self.normalize = checks.choice("CharTokenizer", "normalize", normalize, (*NORMAL_FORMS, None))
+        self.whitespace = checks.choice("CharTokenizer", "whitespace", whitespace, ("keep", "drop"))
 
     def __call__(self, text: str) -> list[str]:
         if self.normalize is not None and not text.isascii():
@@ -290,7 +290,7 @@ def get_tokenizer(spec: str | Tokenizer | None, owner: str = "split") -> Tokeniz
     """
     if spec is None or callable(spec):
         return spec
-    check_choice(owner, "split", spec, SPLIT_MODES)
+    checks.choice(owner, "split", spec, SPLIT_MODES)
     if spec == "whitespace":
         return whitespace_split
     if spec == "word":

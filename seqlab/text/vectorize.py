@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.errors import NotFittedError
 from seqlab.text.encode import (
     BAG_MODES,
@@ -56,7 +57,7 @@ from seqlab.text.encode import (
 from seqlab.text.hashing import HashingLookup
 from seqlab.text.io import check_encoding, iter_texts
 from seqlab.text.sequences import SIDES, pad_flat
-from seqlab.text.standardize import check_choice, get_standardizer
+from seqlab.text.standardize import get_standardizer
 from seqlab.text.tokenize import Tokenizer, get_tokenizer, ngrams, parse_ngrams
 from seqlab.text.vocab import Vocabulary, select_tokens
 
@@ -69,13 +70,6 @@ class _FirstSeenIds(dict):
     def __missing__(self, token: str) -> int:
         idx = self[token] = len(self)
         return idx
-
-
-def _check_optional_int(name: str, value: object, minimum: int) -> None:
-    if value is not None and (
-        not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum
-    ):
-        raise ValueError(f"TextVectorizer: {name} must be None or an int >= {minimum}, got {value!r}")
 
 
 class TextVectorizer:
@@ -110,9 +104,9 @@ class TextVectorizer:
         encoding: str = "utf-8",
         errors: str = "strict",
     ) -> None:
-        self.output_mode = check_choice("TextVectorizer", "output_mode", output_mode, OUTPUT_MODES)
-        self.padding = check_choice("TextVectorizer", "padding", padding, SIDES)
-        self.truncating = check_choice("TextVectorizer", "truncating", truncating, SIDES)
+        self.output_mode = checks.choice("TextVectorizer", "output_mode", output_mode, OUTPUT_MODES)
+        self.padding = checks.choice("TextVectorizer", "padding", padding, SIDES)
+        self.truncating = checks.choice("TextVectorizer", "truncating", truncating, SIDES)
         self._standardize = get_standardizer(standardize, "TextVectorizer")
         self._split = get_tokenizer(split, "TextVectorizer")
         self._ngrams = parse_ngrams(ngrams, "TextVectorizer")
@@ -122,10 +116,10 @@ class TextVectorizer:
         self.oov_token = oov_token
         self.pad_token = "" if output_mode == "int" else None
         n_reserved = (self.pad_token is not None) + (oov_token is not None)
-        _check_optional_int("max_tokens", max_tokens, n_reserved + 1)
-        _check_optional_int("output_sequence_length", output_sequence_length, 0)
-        _check_optional_int("num_bins", num_bins, 2 if output_mode == "int" else 1)
-        _check_optional_int("min_freq", min_freq, 1)
+        checks.integer("TextVectorizer", "max_tokens", max_tokens, n_reserved + 1, allow_none=True)
+        checks.integer("TextVectorizer", "output_sequence_length", output_sequence_length, 0, allow_none=True)
+        checks.integer("TextVectorizer", "num_bins", num_bins, 2 if output_mode == "int" else 1, allow_none=True)
+        checks.integer("TextVectorizer", "min_freq", min_freq, 1, allow_none=True)
         if output_sequence_length is not None and output_mode not in ("int", "one_hot"):
             raise ValueError(
                 "TextVectorizer: output_sequence_length applies to output_mode 'int' or 'one_hot', "

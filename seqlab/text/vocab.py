@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.text.io import PathLike, atomic_write_text
 
 FORMAT = "seqlab.Vocabulary"
@@ -56,14 +57,6 @@ class IdLookup(dict):
         return self.default
 
 
-def _check_int(owner: str, name: str, value: object, minimum: int, allow_none: bool) -> None:
-    if value is None and allow_none:
-        return
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        expected = f"an int >= {minimum}" + (" or None" if allow_none else "")
-        raise ValueError(f"{owner}: {name} must be {expected}, got {value!r}")
-
-
 def select_tokens(
     counts: np.ndarray, *, max_tokens: int | None, min_freq: int, n_reserved: int,
     stacklevel: int = 4,
@@ -75,8 +68,8 @@ def select_tokens(
     ``max_tokens - n_reserved`` of them; warns when fewer qualify (``stacklevel``
     is passed to ``warnings.warn`` so that the warning points at the user's call).
     """
-    _check_int("Vocabulary", "min_freq", min_freq, 1, allow_none=False)
-    _check_int("Vocabulary", "max_tokens", max_tokens, n_reserved + 1, allow_none=True)
+    checks.integer("Vocabulary", "min_freq", min_freq, 1)
+    checks.integer("Vocabulary", "max_tokens", max_tokens, n_reserved + 1, allow_none=True)
     order = np.argsort(-counts, kind="stable")  # stable: ties keep first-occurrence order
     order = order[counts[order] >= min_freq]
     if max_tokens is not None:

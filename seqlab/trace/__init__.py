@@ -8,9 +8,10 @@
 
     gradient_flow(model, x, y)             # ‖dL/dh_t‖ per t for every recurrent layer
 
-Layers check :data:`seqlab.trace.hook.ACTIVE` (one ``ContextVar.get()``
-per call); the rest of the package is loaded on first use of a name below, so
-that the layers can import the hook without importing the models.
+Layers check :data:`seqlab.trace_hook.ACTIVE` (one ``ContextVar.get()``
+per call); the hook sits below the layers, and this package above them, loaded
+on first use of a name below. The talk's demonstrations built on these tools
+are in :mod:`seqlab.talk`.
 """
 
 from __future__ import annotations

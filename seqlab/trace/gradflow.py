@@ -13,7 +13,7 @@ it: for every recurrent layer, the mean over the batch of ‖dL/dh_t‖₂ (over
 units), t = 0 … T−1 in input order.
 
 :func:`first_token_task` makes the long-dependency task of the demonstration
-(:mod:`seqlab.trace.flowdemo`): read T tokens, output the first one.
+(:mod:`seqlab.talk.flowdemo`): read T tokens, output the first one.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@
     tape["lstm"].backward["dc"]           # (2, 10, H): dL/dc_t
     tape.table("lstm", sample=3)          # a seqlab.report.Table
 
-While the block runs, :data:`seqlab.trace.hook.ACTIVE` holds a
+While the block runs, :data:`seqlab.trace_hook.ACTIVE` holds a
 :class:`Recorder`; every layer call reports to it, and it copies the traced
 rows out of the traced layers' caches (see :mod:`seqlab.trace.capture`).
 Recurrent layers run their backward pass with the NumPy reference BPTT while
@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from seqlab import trace_hook as hook
 from seqlab.layers.base import Layer
-from seqlab.trace import hook
 from seqlab.trace.capture import capture_backward, capture_forward, loop_backward
 from seqlab.trace.records import (
     RECURRENT_KINDS,

@@ -54,7 +54,7 @@ def test_noise_shape_shares_the_mask_along_size_one_axes():
 
 @pytest.mark.parametrize("rate", [1.0, -0.1, 1.5])
 def test_rate_out_of_range(rate):
-    with pytest.raises(ValueError, match=r"rate must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"rate must be a number in \[0, 1\)"):
         dropout(np.ones(3), rate, np.random.default_rng(0))
 
 

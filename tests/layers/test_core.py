@@ -158,7 +158,7 @@ def test_dropout_config_and_errors():
     clone = _roundtrip(layer)
     assert clone.get_config() == layer.get_config()
     assert clone.seed == 11 and clone.noise_shape == (None, 1, 4)
-    with pytest.raises(ValueError, match=r"Dropout 'bad': rate must be in \[0, 1\), got 1.0"):
+    with pytest.raises(ValueError, match=r"Dropout 'bad': rate must be a number in \[0, 1\), got 1.0"):
         Dropout(1.0, name="bad")
     with pytest.raises(ValueError, match=r"'drop' \(Dropout\): noise_shape must have rank 2 "
                                          r"to match the input \(2, 4\)"):

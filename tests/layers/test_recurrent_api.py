@@ -280,11 +280,13 @@ def test_error_initial_state_count_and_shape():
         layer([x_data(), np.zeros((B, H))], initial_state=[np.zeros((B, H))])
 
 
-@pytest.mark.parametrize("rate", [1.0, -0.1, "0.5", True, None])
-def test_error_dropout_outside_range(rate):
-    with pytest.raises(ValueError, match=r"dropout must be a float in \[0, 1\)"):
+@pytest.mark.parametrize(("rate", "error"), [(1.0, ValueError), (-0.1, ValueError),
+                                             ("0.5", TypeError), (True, TypeError),
+                                             (None, TypeError)])
+def test_error_dropout_outside_range(rate, error):
+    with pytest.raises(error, match=r"dropout must be a number in \[0, 1\)"):
         SimpleRNN(H, dropout=rate)
-    with pytest.raises(ValueError, match=r"recurrent_dropout must be a float in \[0, 1\)"):
+    with pytest.raises(error, match=r"recurrent_dropout must be a number in \[0, 1\)"):
         GRU(H, recurrent_dropout=rate)
 
 

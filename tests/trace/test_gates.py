@@ -8,14 +8,7 @@ import pytest
 import seqlab
 from seqlab.layers import GRU, LSTM, Dense, Embedding, SimpleRNN
 from seqlab.models import Sequential
-from seqlab.text import WordTokenizer
 from seqlab.trace import TraceError, UnknownLayerError, gate_maps
-from seqlab.trace.gates import (
-    SENTENCE,
-    SUBJECTS,
-    sejong_demo,
-    who_did_it_corpus,
-)
 
 
 @pytest.fixture(autouse=True)
@@ -62,28 +55,6 @@ def test_maps_errors():
         gate_maps(_model(GRU), IDS, tokens=["a", "b", "c"])
     with pytest.raises(TraceError, match="sample index 2 is out of range"):
         gate_maps(_model(GRU), IDS, sample=2)
-
-
-def test_corpus_is_seeded_and_labels_name_the_subject():
-    texts, labels = who_did_it_corpus(40, seed=3)
-    again, labels2 = who_did_it_corpus(40, seed=3)
-    assert texts == again and np.array_equal(labels, labels2)
-    tok = WordTokenizer(lower=False)
-    for text, k in zip(texts, labels):
-        words = tok(text)
-        assert SUBJECTS[k] in (words[0].removesuffix("은"), words[-1])
-    assert set(labels.tolist()) == set(range(len(SUBJECTS)))
-
-
-def test_sejong_demo_learns_and_shows_the_talk_sentence():
-    demo = sejong_demo("gru", epochs=12)
-    assert demo.accuracy > 0.5  # chance is 1/4
-    maps = demo.subject_first
-    assert maps.tokens == WordTokenizer(lower=False)(SENTENCE)
-    assert maps.tokens[0] == "세종은" and maps.prediction in SUBJECTS
-    assert maps.maps["z"].shape == (8, len(maps.tokens))
-    with pytest.raises(ValueError, match="cell must be 'lstm' or 'gru'"):
-        sejong_demo("rnn")
 
 
 def test_figure_is_an_svg_with_the_tokens():

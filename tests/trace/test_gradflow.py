@@ -11,8 +11,7 @@ from seqlab import losses
 from seqlab.cli.main import main
 from seqlab.layers import LSTM, Dense, Input, SimpleRNN
 from seqlab.models import Sequential
-from seqlab.trace import TraceError, first_token_task, gradient_flow, record
-from seqlab.trace.flowdemo import (
+from seqlab.talk.flowdemo import (
     accuracy_grid,
     curves_table,
     exploding,
@@ -20,6 +19,7 @@ from seqlab.trace.flowdemo import (
     remember_init,
     task_model,
 )
+from seqlab.trace import TraceError, first_token_task, gradient_flow, record
 from seqlab.trace.gradflow import decay_ratio
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 import seqlab
+from seqlab import trace_hook as hook
 from seqlab.layers import GRU, LSTM, Activation, Bidirectional, Dense, SimpleRNN
 from seqlab.models import Sequential
-from seqlab.trace import LayerRecord, TraceError, UnknownLayerError, hook, record
+from seqlab.trace import LayerRecord, TraceError, UnknownLayerError, record
 
 CELLS = {
     "simple_rnn": lambda **kw: SimpleRNN(4, **kw),

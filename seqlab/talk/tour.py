@@ -5,12 +5,12 @@ Sections, in the talk's order:
 1. text → numbers: the talk's multi-hot table ("We are SAI" / "We are a
    student") made by :class:`seqlab.text.TextVectorizer`, and the one-hot
    word vectors of "I love you";
-2. the worked RNN (:func:`seqlab.trace.reports.seed_document`): the talk's
+2. the worked RNN (:func:`seqlab.talk.reports.seed_document`): the talk's
    loop tables, the real inputs, training to "난 널 사랑해";
 3. the same loops traced from seqlab's own SimpleRNN (:func:`record`);
-4. backpropagation by hand (:func:`seqlab.trace.reports.backprop_document`);
-5. gradient flow (:func:`seqlab.trace.flowdemo.gradflow_report`);
-6. LSTM and GRU gates over "세종은 1443년에 …" (:func:`seqlab.trace.gates.sejong_demo`).
+4. backpropagation by hand (:func:`seqlab.talk.reports.backprop_document`);
+5. gradient flow (:func:`seqlab.talk.flowdemo.gradflow_report`);
+6. LSTM and GRU gates over "세종은 1443년에 …" (:func:`seqlab.talk.sejong.sejong_demo`).
 
 Everything is embedded (no download). ``quick=True`` shrinks the gradient-flow
 training grid for tests.
@@ -38,8 +38,8 @@ def _extend(doc: Document, part: Document, heading: str) -> None:
 
 def text_tables() -> list[Table]:
     """The talk's multi-hot table and the one-hot vectors of I, love, you."""
+    from seqlab.talk import seed
     from seqlab.text import TextVectorizer
-    from seqlab.trace import seed
 
     tv = TextVectorizer(standardize=None, output_mode="multi_hot", oov_token=None)
     bags = tv.fit_transform(list(TALK_DOCUMENTS))
@@ -59,7 +59,7 @@ def traced_seed_tables() -> list[Table]:
     recorded with :func:`seqlab.trace.record`: same numbers, same columns."""
     from seqlab.layers import Activation, SimpleRNN
     from seqlab.models import Sequential
-    from seqlab.trace import seed
+    from seqlab.talk import seed
     from seqlab.trace.recorder import record
 
     rnn = SimpleRNN(3, return_sequences=True, dtype="float64", name="talk_rnn")
@@ -81,7 +81,7 @@ def traced_seed_tables() -> list[Table]:
 
 def gates_section(doc: Document, figures: bool) -> None:
     from seqlab.report import figures as figs
-    from seqlab.trace.gates import SENTENCE, SENTENCE_SUBJECT_LAST, sejong_demo
+    from seqlab.talk.sejong import SENTENCE, SENTENCE_SUBJECT_LAST, sejong_demo
 
     doc.add_text(
         f"A small model reads a sentence and says who did it. Trained on 240 embedded "
@@ -100,8 +100,8 @@ def gates_section(doc: Document, figures: bool) -> None:
 
 def tour_document(quick: bool = False, figures: bool = True) -> Document:
     """The whole tour as one Document (see the module docstring)."""
-    from seqlab.trace import flowdemo
-    from seqlab.trace.reports import backprop_document, seed_document
+    from seqlab.talk import flowdemo
+    from seqlab.talk.reports import backprop_document, seed_document
 
     start = time.perf_counter()
     doc = Document("seqlab tour: deep learning for text and sequences, every number in view")

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from seqlab.report.tables import Table, format_number
-from seqlab.trace.handprop_svg import graph_svg, write_graph_svg
+from seqlab.talk.handprop_svg import graph_svg, write_graph_svg
 
 RULES: dict[str, str] = {
     "": "input (leaf): no parents",
@@ -298,7 +298,7 @@ def example_rnn_step(W: np.ndarray | None = None, U: np.ndarray | None = None,
     Defaults are the talk's second loop: its W, U, B, X = X(I), S = the first
     loop's O, and the target y = 널 (index 1).
     """
-    from seqlab.trace import seed
+    from seqlab.talk import seed
 
     w = seed.seed_example()
     W = w.W if W is None else np.asarray(W, dtype=np.float64)

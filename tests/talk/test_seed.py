@@ -12,8 +12,8 @@ import pytest
 
 from seqlab.config import use_kernels
 from seqlab.layers.rnn_cells import SimpleRNN
+from seqlab.talk import seed, seed_check
 from seqlab.testing.gradcheck import compare, numerical_gradient
-from seqlab.trace import seed, seed_check
 
 SEED_FILE = (Path(__file__).resolve().parents[2] / ".." / "shared" / "seed"
              / "000_9ec63dd4e46c4027.txt")

@@ -1,4 +1,4 @@
-"""Draw a computational graph of :mod:`seqlab.trace.handprop` as SVG, with no
+"""Draw a computational graph of :mod:`seqlab.talk.handprop` as SVG, with no
 graph-drawing dependency.
 
 Layout: a computed node's depth is 1 + the largest depth of its parents; an

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlab.trace.seed import LOOP_NAMES, SeedWeights, forward, seed_example
+from seqlab.talk.seed import LOOP_NAMES, SeedWeights, forward, seed_example
 
 # The talk's three loops as printed (tab-separated, as in the seed text).
 TALK_TABLES = """\

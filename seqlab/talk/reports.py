@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from seqlab.report.document import Document
-from seqlab.trace import handprop, seed, seed_check
+from seqlab.talk import handprop, seed, seed_check
 
 
 def seed_document(lr: float = 1.0, margin: float = 0.5, max_epochs: int = 1000,
@@ -62,7 +62,7 @@ def seed_document(lr: float = 1.0, margin: float = 0.5, max_epochs: int = 1000,
 
 def backprop_document(names: Sequence[str] = ("mul", "add", "add_mul", "rnn"),
                       digits: int = 6) -> Document:
-    """For each named example of :data:`seqlab.trace.handprop.EXAMPLES`: its
+    """For each named example of :data:`seqlab.talk.handprop.EXAMPLES`: its
     backward table and its graph as SVG."""
     unknown = [n for n in names if n not in handprop.EXAMPLES]
     if unknown or not names:

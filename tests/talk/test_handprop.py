@@ -10,9 +10,9 @@ import pytest
 from seqlab.config import use_kernels
 from seqlab.layers.rnn_cells import SimpleRNN
 from seqlab.report.html import ReportPathError
+from seqlab.talk import handprop as hp
+from seqlab.talk import seed
 from seqlab.testing.gradcheck import compare, numerical_gradient
-from seqlab.trace import handprop as hp
-from seqlab.trace import seed
 
 
 def leaf_gradients_numerically(build, leaves: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
