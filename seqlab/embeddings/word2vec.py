@@ -9,7 +9,7 @@ from ``alpha`` to ``min_alpha`` over all in-vocabulary words of all epochs.
 See :mod:`seqlab.kernels.word2vec` for the update equations and
 :mod:`seqlab.embeddings.sampling` for the tables. Under
 ``seqlab.use_kernels("numpy")`` the readable (slow) reference
-:mod:`seqlab.embeddings.reference` trains instead, drawing the same random
+:mod:`seqlab.functional.word2vec` trains instead, drawing the same random
 numbers.
 
 Usage::
@@ -33,14 +33,15 @@ from typing import Any
 
 import numpy as np
 
-from seqlab import checks, config
+from seqlab import checks
 from seqlab.embeddings import corpus as corpus_mod
-from seqlab.embeddings import reference, sampling
+from seqlab.embeddings import sampling
 from seqlab.embeddings.keyed_vectors import KeyedVectors
 from seqlab.embeddings.progress import TrainingProgress
 from seqlab.embeddings.training import Job, JobResult, cached_jobs, job_state, run_jobs
 from seqlab.errors import NotFittedError
-from seqlab.kernels import word2vec as w2v_kernels
+from seqlab.functional.word2vec import NoiseTable
+from seqlab.kernels import chosen
 from seqlab.random import make_rng
 
 Sentences = Iterable[Sequence[str]]
@@ -173,8 +174,8 @@ class Word2Vec:
         self.corpus_sentences_ = scan.n_sentences
         self.effective_words_ = int(counts.sum())  # in-vocabulary tokens per epoch
         self._sample_int = sampling.sample_ints(counts, self.sample)
-        self._cum = sampling.cumulative_table(counts, self.ns_exponent)
-        self._guide, self._guide_shift = sampling.guide_table(self._cum)
+        cum = sampling.cumulative_table(counts, self.ns_exponent)
+        self._noise = NoiseTable(cum, *sampling.guide_table(cum))
         rng = make_rng(self.seed)
         scale = 0.5 / self.vector_size
         vectors = rng.uniform(-scale, scale, (order.size, self.vector_size)).astype(np.float32)
@@ -277,18 +278,11 @@ class Word2Vec:
 
     def _train_job(self, job: Job, total_words: int) -> JobResult:
         args = (self.wv.vectors, self.syn1neg, job.ids, job.starts, job.s0, job.s1,
-                self._sample_int, self._cum)
+                self._sample_int, self._noise)
         rates = (self.window, self.negative, np.float32(self.alpha), np.float32(self.min_alpha),
                  job.words_done, max(total_words, 1), job_state(self._state_seed, job.number),
                  self.compute_loss)
-        if config.kernels() == "numpy":
-            out = reference.train_job(*args, *rates, sg=bool(self.sg),
-                                      cbow_mean=bool(self.cbow_mean))
-        elif self.sg:
-            out = w2v_kernels.train_sg_job(*args, self._guide, self._guide_shift, *rates)
-        else:
-            out = w2v_kernels.train_cbow_job(*args, self._guide, self._guide_shift, *rates,
-                                             bool(self.cbow_mean))
+        out = chosen("word2vec_train_job")(*args, *rates, bool(self.sg), bool(self.cbow_mean))
         seen, kept, examples, loss, measured, _ = out
         return JobResult(int(seen), int(kept), int(examples), float(loss), int(measured))
 

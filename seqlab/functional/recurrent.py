@@ -20,8 +20,9 @@ Common arguments
     dhs        (T, B, H)   gradient arriving at every h_t from above
     dh_last    (B, H)      gradient at the final state (dc_last for the cell state)
 
-Caches are dicts of named arrays (the per-step gates of shape (T, B, H)): the
-backward pass reads them and a trace can show them. Each backward also takes
+Caches are the dataclasses of :mod:`seqlab.functional.recurrent_cache`, shared
+with the fast path: the backward pass reads them and a trace can show them.
+Each backward also takes
 an optional ``on_step(t, grads)`` (default None: no cost): it is called at
 every step t of BPTT with a dict of that step's gradients: ``dh`` = dL/dh_t
 (B, H) (everything that reaches h_t: from above and from step t+1), ``da`` =
@@ -37,19 +38,19 @@ Activation derivatives are taken from the outputs (tanh' = 1 − y², σ' = y(1 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from seqlab.functional.activations import activation_backward, activation_forward
+from seqlab.functional.recurrent_cache import (
+    GRUCache,
+    LSTMCache,
+    SimpleRNNCache,
+    recurrent_delta,
+    recurrent_weight_grad,
+)
 
-Cache = dict[str, Any]
 StepCallback = Callable[[int, dict[str, np.ndarray]], None]
-
-
-def _state_at(states: np.ndarray, first: np.ndarray, t: int) -> np.ndarray:
-    """h_{t−1}: the state before step t (``first`` before step 0)."""
-    return states[t - 1] if t > 0 else first
 
 
 def _keep(step_mask: np.ndarray | None, t: int) -> np.ndarray | None:
@@ -77,11 +78,9 @@ def time_major(x: np.ndarray, reverse: bool) -> np.ndarray:
 
 
 def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
-                     reverse: bool, cell: str | None = None) -> np.ndarray:
+                     reverse: bool) -> np.ndarray:
     """xw_t = x_t W + b for every step at once, time-major: x (B, T, D) → xw (T, B, kH),
-    the steps in processing order (reversed when ``reverse``, i.e. go_backwards).
-    ``cell``: the loop these products feed; ignored here (the fast path runs a
-    large LSTM's products on the threads of its loop)."""
+    the steps in processing order (reversed when ``reverse``, i.e. go_backwards)."""
     B, T, D = x.shape
     xw = time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
     if b is not None:
@@ -90,11 +89,10 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
 
 
 def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
-                   use_bias: bool, cell: str | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+                   use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Gradients through :func:`input_projection` given dxw (T, B, kH):
     dx = dxw Wᵀ back in input order (B, T, D), dW = Σ_t x_tᵀ dxw_t, db = Σ_t Σ_b dxw_t
-    (None without a bias). ``cell`` as for :func:`input_projection`."""
+    (None without a bias)."""
     T, B, kH = dxw.shape
     D = x.shape[2]
     d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
@@ -109,10 +107,10 @@ def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
 # ------------------------------------------------------------------ SimpleRNN
 def simple_rnn_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray,
                        step_mask: np.ndarray | None, rec_mask: np.ndarray | None,
-                       activation: str) -> tuple[np.ndarray, Cache]:
+                       activation: str) -> tuple[np.ndarray, SimpleRNNCache]:
     """h_t = act(xw_t + ĥ_{t−1} U), ĥ = h ⊙ rec_mask.
 
-    Returns ``hs`` (T, B, H) and a cache with ``y`` (T, B, H), the activation
+    Returns ``hs`` (T, B, H) and the cache, with ``y`` (T, B, H), the activation
     output of every step before masking (equal to ``h`` on unmasked steps).
     """
     T = xw.shape[0]
@@ -124,12 +122,11 @@ def simple_rnn_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray,
         keep = _keep(step_mask, t)
         h = y if keep is None else np.where(keep, y, h)
         hs[t] = h
-    cache = {"cell": "simple_rnn", "U": U, "h0": h0, "step_mask": step_mask,
-             "rec_mask": rec_mask, "activation": activation, "y": ys, "h": hs}
+    cache = SimpleRNNCache("simple_rnn", U, h0, step_mask, rec_mask, activation, hs, ys)
     return hs, cache
 
 
-def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache,
+def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: SimpleRNNCache,
                         on_step: StepCallback | None = None
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """BPTT for :func:`simple_rnn_forward`.
@@ -138,20 +135,19 @@ def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache,
     dh_{t−1} = (da_t Uᵀ) ⊙ rec_mask (+ dh_t on masked rows, which skip the update).
     Returns ``(dxw, dU, dh0)``.
     """
-    U, h0, hs, ys = cache["U"], cache["h0"], cache["h"], cache["y"]
-    step_mask, rec_mask = cache["step_mask"], cache["rec_mask"]
-    T = hs.shape[0]
-    dxw = np.zeros((T, *h0.shape[:1], U.shape[1]), dtype=hs.dtype)
+    U, hs = cache.U, cache.h
+    T, B = hs.shape[:2]
+    dxw = np.zeros((T, B, U.shape[1]), dtype=hs.dtype)
     dU = np.zeros_like(U)
     dh = np.array(dh_last, dtype=hs.dtype, copy=True)
     for t in range(T - 1, -1, -1):
         dh += dhs[t]
-        dnew, dcarry = _split_masked(dh, _keep(step_mask, t))
-        da = activation_backward(cache["activation"], ys[t], dnew, out=dxw[t])
+        dnew, dcarry = _split_masked(dh, _keep(cache.step_mask, t))
+        da = activation_backward(cache.activation, cache.y[t], dnew, out=dxw[t])
         if on_step is not None:
             on_step(t, {"dh": dh, "da": da})
-        dU += _dropped(_state_at(hs, h0, t), rec_mask).T @ da
-        dh = _dropped(da @ U.T, rec_mask) + dcarry
+        dU += recurrent_weight_grad(cache, t, da)
+        dh = _dropped(da @ U.T, cache.rec_mask) + dcarry
     return dxw, dU, dh
 
 
@@ -159,41 +155,41 @@ def simple_rnn_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache,
 def lstm_forward(xw: np.ndarray, U: np.ndarray, h0: np.ndarray, c0: np.ndarray,
                  step_mask: np.ndarray | None, rec_mask: np.ndarray | None,
                  activation: str, recurrent_activation: str
-                 ) -> tuple[np.ndarray, np.ndarray, Cache]:
+                 ) -> tuple[np.ndarray, np.ndarray, LSTMCache]:
     """[a_i a_f a_c a_o] = xw_t + ĥ_{t−1} U;
     i = σ(a_i), f = σ(a_f), g = act(a_c), o = σ(a_o)   (σ = recurrent_activation);
     c_t = f ⊙ c_{t−1} + i ⊙ g;  h_t = o ⊙ act(c_t).
 
-    Returns ``hs``, ``cs`` (T, B, H) and a cache with the gates ``i f g o`` and
-    ``act_c`` = act(c_t) of every step (before masking), plus ``h`` and ``c``.
+    Returns ``hs``, ``cs`` (T, B, H) and the cache, with the gates [i f g o] and
+    ``act_c`` = act(c_t) of every step (before masking).
     """
-    T, H = xw.shape[0], h0.shape[1]
-    hs = np.empty((T, *h0.shape), dtype=xw.dtype)
+    T, (B, H) = xw.shape[0], h0.shape
+    hs = np.empty((T, B, H), dtype=xw.dtype)
     cs = np.empty_like(hs)
-    gates = {name: np.empty_like(hs) for name in ("i", "f", "g", "o", "act_c")}
+    act_cs = np.empty_like(hs)
+    gates = np.empty((T, B, 4 * H), dtype=xw.dtype)  # [i f g o] of every step
     h, c = h0, c0
     for t in range(T):
         a = xw[t] + _dropped(h, rec_mask) @ U  # (B, 4H)
-        i = activation_forward(recurrent_activation, a[:, :H], out=gates["i"][t])
-        f = activation_forward(recurrent_activation, a[:, H:2 * H], out=gates["f"][t])
-        g = activation_forward(activation, a[:, 2 * H:3 * H], out=gates["g"][t])
-        o = activation_forward(recurrent_activation, a[:, 3 * H:], out=gates["o"][t])
+        gt = gates[t]
+        i = activation_forward(recurrent_activation, a[:, :H], out=gt[:, :H])
+        f = activation_forward(recurrent_activation, a[:, H:2 * H], out=gt[:, H:2 * H])
+        g = activation_forward(activation, a[:, 2 * H:3 * H], out=gt[:, 2 * H:3 * H])
+        o = activation_forward(recurrent_activation, a[:, 3 * H:], out=gt[:, 3 * H:])
         c_new = f * c + i * g
-        act_c = activation_forward(activation, c_new, out=gates["act_c"][t])
-        h_new = o * act_c
+        h_new = o * activation_forward(activation, c_new, out=act_cs[t])
         keep = _keep(step_mask, t)
         if keep is not None:
             c_new = np.where(keep, c_new, c)
             h_new = np.where(keep, h_new, h)
         hs[t], cs[t] = h_new, c_new
         h, c = h_new, c_new
-    cache = {"cell": "lstm", "U": U, "h0": h0, "c0": c0, "step_mask": step_mask,
-             "rec_mask": rec_mask, "activation": activation,
-             "recurrent_activation": recurrent_activation, **gates, "h": hs, "c": cs}
+    cache = LSTMCache("lstm", U, h0, step_mask, rec_mask, activation, hs, recurrent_activation,
+                      c0, gates, act_cs, cs)
     return hs, cs, cache
 
 
-def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cache: Cache,
+def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cache: LSTMCache,
                   on_step: StepCallback | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """BPTT for :func:`lstm_forward`.
@@ -205,30 +201,30 @@ def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cac
     Masked rows pass dh and dc straight to the previous step.
     Returns ``(dxw, dU, dh0, dc0)``.
     """
-    U, h0, c0, hs, cs = cache["U"], cache["h0"], cache["c0"], cache["h"], cache["c"]
-    i, f, g, o, act_c = (cache[k] for k in ("i", "f", "g", "o", "act_c"))
-    act, rec_act = cache["activation"], cache["recurrent_activation"]
-    step_mask, rec_mask = cache["step_mask"], cache["rec_mask"]
-    T, H = hs.shape[0], h0.shape[1]
-    dxw = np.zeros((T, h0.shape[0], U.shape[1]), dtype=hs.dtype)
+    U, hs, cs, act_c = cache.U, cache.h, cache.c, cache.act_c
+    i, f, g, o = cache.i, cache.f, cache.g, cache.o
+    act, rec_act = cache.activation, cache.recurrent_activation
+    T, B, H = hs.shape
+    dxw = np.zeros((T, B, U.shape[1]), dtype=hs.dtype)
     dU = np.zeros_like(U)
     dh = np.array(dh_last, dtype=hs.dtype, copy=True)
     dc = np.array(dc_last, dtype=hs.dtype, copy=True)
     for t in range(T - 1, -1, -1):
         dh += dhs[t]
-        keep = _keep(step_mask, t)
+        keep = _keep(cache.step_mask, t)
         dh_new, dh_carry = _split_masked(dh, keep)
         dc_new, dc_carry = _split_masked(dc, keep)
         dct = dc_new + activation_backward(act, act_c[t], dh_new * o[t])
+        c_prev = cache.c0 if t == 0 else cs[t - 1]
         da = dxw[t]  # (B, 4H) in gate order i, f, c, o
         activation_backward(rec_act, i[t], dct * g[t], out=da[:, :H])
-        activation_backward(rec_act, f[t], dct * _state_at(cs, c0, t), out=da[:, H:2 * H])
+        activation_backward(rec_act, f[t], dct * c_prev, out=da[:, H:2 * H])
         activation_backward(act, g[t], dct * i[t], out=da[:, 2 * H:3 * H])
         activation_backward(rec_act, o[t], dh_new * act_c[t], out=da[:, 3 * H:])
         if on_step is not None:
             on_step(t, {"dh": dh, "dc": dc, "da": da})
-        dU += _dropped(_state_at(hs, h0, t), rec_mask).T @ da
-        dh = _dropped(da @ U.T, rec_mask) + dh_carry
+        dU += recurrent_weight_grad(cache, t, da)
+        dh = _dropped(da @ U.T, cache.rec_mask) + dh_carry
         dc = dct * f[t] + dc_carry
     return dxw, dU, dh, dc
 
@@ -237,7 +233,7 @@ def lstm_backward(dhs: np.ndarray, dh_last: np.ndarray, dc_last: np.ndarray, cac
 def gru_forward(xw: np.ndarray, U: np.ndarray, rb: np.ndarray | None, h0: np.ndarray,
                 step_mask: np.ndarray | None, rec_mask: np.ndarray | None,
                 activation: str, recurrent_activation: str, reset_after: bool
-                ) -> tuple[np.ndarray, Cache]:
+                ) -> tuple[np.ndarray, GRUCache]:
     """[xz xr xh] = xw_t, ĥ = h_{t−1} ⊙ rec_mask, σ = recurrent_activation.
 
     reset_after=True (Keras 3 default, PyTorch):
@@ -247,15 +243,15 @@ def gru_forward(xw: np.ndarray, U: np.ndarray, rb: np.ndarray | None, h0: np.nda
     both:  h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃.
 
     ``rb`` (kH,) is the recurrent bias, used only with reset_after=True (None
-    means no bias). Returns ``hs`` (T, B, H) and a cache with ``z r h_tilde``
+    means no bias). Returns ``hs`` (T, B, H) and the cache, with ``z r h_tilde``
     and, for reset_after=True, ``hh`` (the recurrent candidate term ĥ U_h + rb_h).
     """
     T, H = xw.shape[0], h0.shape[1]
     if not reset_after and rb is not None:
         raise ValueError("gru_forward: rb (recurrent bias) is only used with reset_after=True")
     hs = np.empty((T, *h0.shape), dtype=xw.dtype)
-    names = ("z", "r", "h_tilde", "hh") if reset_after else ("z", "r", "h_tilde")
-    parts = {name: np.empty_like(hs) for name in names}
+    zs, rs, h_tildes = (np.empty_like(hs) for _ in range(3))
+    hhs = np.empty_like(hs) if reset_after else None
     h = h0
     for t in range(T):
         hd = _dropped(h, rec_mask)
@@ -264,79 +260,69 @@ def gru_forward(xw: np.ndarray, U: np.ndarray, rb: np.ndarray | None, h0: np.nda
             if rb is not None:
                 hu = hu + rb
             hh = hu[:, 2 * H:]
-            parts["hh"][t] = hh
-            z = activation_forward(recurrent_activation, xw[t, :, :H] + hu[:, :H],
-                                   out=parts["z"][t])
+            hhs[t] = hh
+            z = activation_forward(recurrent_activation, xw[t, :, :H] + hu[:, :H], out=zs[t])
             r = activation_forward(recurrent_activation, xw[t, :, H:2 * H] + hu[:, H:2 * H],
-                                   out=parts["r"][t])
-            h_tilde = activation_forward(activation, xw[t, :, 2 * H:] + r * hh,
-                                         out=parts["h_tilde"][t])
+                                   out=rs[t])
+            h_tilde = activation_forward(activation, xw[t, :, 2 * H:] + r * hh, out=h_tildes[t])
         else:
             hu = hd @ U[:, :2 * H]  # (B, 2H)
-            z = activation_forward(recurrent_activation, xw[t, :, :H] + hu[:, :H],
-                                   out=parts["z"][t])
+            z = activation_forward(recurrent_activation, xw[t, :, :H] + hu[:, :H], out=zs[t])
             r = activation_forward(recurrent_activation, xw[t, :, H:2 * H] + hu[:, H:],
-                                   out=parts["r"][t])
+                                   out=rs[t])
             h_tilde = activation_forward(activation, xw[t, :, 2 * H:] + (r * hd) @ U[:, 2 * H:],
-                                         out=parts["h_tilde"][t])
+                                         out=h_tildes[t])
         h_new = z * h + (1 - z) * h_tilde
         keep = _keep(step_mask, t)
         h = h_new if keep is None else np.where(keep, h_new, h)
         hs[t] = h
-    cache = {"cell": "gru", "U": U, "rb": rb, "h0": h0, "step_mask": step_mask,
-             "rec_mask": rec_mask, "activation": activation,
-             "recurrent_activation": recurrent_activation, "reset_after": reset_after,
-             **parts, "h": hs}
+    cache = GRUCache("gru", U, h0, step_mask, rec_mask, activation, hs, recurrent_activation,
+                     bool(reset_after), rb, zs, rs, h_tildes, hhs)
     return hs, cache
 
 
-def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: Cache,
+def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: GRUCache,
                  on_step: StepCallback | None = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
     """BPTT for :func:`gru_forward`.
 
     dz = dh ⊙ (h_{t−1} − h̃);  dh̃ = dh ⊙ (1 − z);  dh_{t−1} ∋ dh ⊙ z (the carry);
     da_h = act'(h̃) dh̃;  da_z = σ'(z) dz;
-    reset_after=True:   dr = da_h ⊙ hh;  dhu = [da_z, σ'(r) dr, da_h ⊙ r];
-                        dU = Σ ĥᵀ dhu;  drb = Σ dhu;  dĥ = dhu Uᵀ
+    reset_after=True:   dr = da_h ⊙ hh;  δ = [da_z, σ'(r) dr, da_h ⊙ r];
+                        dU = Σ ĥᵀ δ;  drb = Σ δ;  dĥ = δ Uᵀ
     reset_after=False:  d(rĥ) = da_h U_hᵀ;  dr = d(rĥ) ⊙ ĥ;  da_r = σ'(r) dr;
                         dU_zr = Σ ĥᵀ [da_z, da_r];  dU_h = Σ (r ⊙ ĥ)ᵀ da_h;
                         dĥ = [da_z, da_r] U_zrᵀ + d(rĥ) ⊙ r
     dxw_t = [da_z, da_r, da_h];  dh_{t−1} = dĥ ⊙ rec_mask + dh ⊙ z.
     Returns ``(dxw, dU, drb, dh0)``; ``drb`` is None when ``rb`` was None.
     """
-    U, rb, h0, hs = cache["U"], cache["rb"], cache["h0"], cache["h"]
-    z, r, h_tilde = cache["z"], cache["r"], cache["h_tilde"]
-    act, rec_act = cache["activation"], cache["recurrent_activation"]
-    step_mask, rec_mask, reset_after = cache["step_mask"], cache["rec_mask"], cache["reset_after"]
-    T, H = hs.shape[0], h0.shape[1]
-    dxw = np.zeros((T, h0.shape[0], U.shape[1]), dtype=hs.dtype)
+    U, hs, z, r, h_tilde = cache.U, cache.h, cache.z, cache.r, cache.h_tilde
+    act, rec_act = cache.activation, cache.recurrent_activation
+    T, B, H = hs.shape
+    dxw = np.zeros((T, B, U.shape[1]), dtype=hs.dtype)
     dU = np.zeros_like(U)
-    drb = None if rb is None else np.zeros_like(rb)
+    drb = None if cache.rb is None else np.zeros_like(cache.rb)
     dh = np.array(dh_last, dtype=hs.dtype, copy=True)
     for t in range(T - 1, -1, -1):
         dh += dhs[t]
-        dnew, dcarry = _split_masked(dh, _keep(step_mask, t))
-        h_prev = _state_at(hs, h0, t)
-        hd = _dropped(h_prev, rec_mask)
+        dnew, dcarry = _split_masked(dh, _keep(cache.step_mask, t))
+        h_prev = cache.state_before(t)
+        hd = cache.dropped_state_before(t)
         da = dxw[t]  # (B, 3H) in gate order z, r, h
-        da_z = activation_backward(rec_act, z[t], dnew * (h_prev - h_tilde[t]), out=da[:, :H])
+        activation_backward(rec_act, z[t], dnew * (h_prev - h_tilde[t]), out=da[:, :H])
         da_h = activation_backward(act, h_tilde[t], dnew * (1 - z[t]), out=da[:, 2 * H:])
-        if reset_after:
-            da_r = activation_backward(rec_act, r[t], da_h * cache["hh"][t], out=da[:, H:2 * H])
-            dhu = np.concatenate([da_z, da_r, da_h * r[t]], axis=1)  # (B, 3H)
-            dU += hd.T @ dhu
+        if cache.reset_after:
+            activation_backward(rec_act, r[t], da_h * cache.hh[t], out=da[:, H:2 * H])
+            delta = recurrent_delta(cache, t, da)  # (B, 3H)
             if drb is not None:
-                drb += dhu.sum(axis=0)
-            dhd = dhu @ U.T
+                drb += delta.sum(axis=0)
+            dhd = delta @ U.T
         else:
             d_rh = da_h @ U[:, 2 * H:].T
             activation_backward(rec_act, r[t], d_rh * hd, out=da[:, H:2 * H])
-            da_zr = da[:, :2 * H]  # [da_z, da_r]
-            dU[:, :2 * H] += hd.T @ da_zr
-            dU[:, 2 * H:] += (r[t] * hd).T @ da_h
-            dhd = da_zr @ U[:, :2 * H].T + d_rh * r[t]
+            dhd = da[:, :2 * H] @ U[:, :2 * H].T + d_rh * r[t]
         if on_step is not None:
             on_step(t, {"dh": dh, "da": da})
-        dh = _dropped(dhd, rec_mask) + dnew * z[t] + dcarry
+        dU += recurrent_weight_grad(cache, t, da)
+        dh = _dropped(dhd, cache.rec_mask) + dnew * z[t] + dcarry
     return dxw, dU, drb, dh

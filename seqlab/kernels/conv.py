@@ -36,16 +36,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numba import njit
 
 from seqlab.functional.conv import ConvGeometry, check_conv1d_args, conv_geometry
+from seqlab.kernels.jit import kernel
 from seqlab.kernels.threads import blas_controller, run, single_thread_blas, thread_count
 
 CHUNK_BYTES = 1024 * 1024  # target size of one gathered block of X (about L2)
 PARALLEL_MIN_ROWS = 2048  # below this many rows of X, threads cost more than they save
 
 
-@njit(cache=True, nogil=True)
+@kernel(fastmath=False, error_model="python", boundscheck=None)
 def im2col_rows(x, cols, row0, row1, out_length, kernel_size, stride, dilation, pad_left):
     """cols[i, k·D + d] = x[b, t·s + k·r − p_l, d] (0 outside x) for the flat
     window rows row0 + i = b·T' + t, i < row1 − row0."""
@@ -67,7 +67,7 @@ def im2col_rows(x, cols, row0, row1, out_length, kernel_size, stride, dilation, 
                     cols[i, c0 + d] = zero
 
 
-@njit(cache=True, nogil=True)
+@kernel(fastmath=False, error_model="python", boundscheck=None)
 def col2im_rows_add(dcols, dx, row0, row1, out_length, kernel_size, stride, dilation, pad_left):
     """dx[b, t·s + k·r − p_l, d] += dcols[i, k·D + d] for rows row0 + i = b·T' + t
     (taps that fall on the padding are dropped)."""

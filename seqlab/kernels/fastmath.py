@@ -35,16 +35,9 @@ per-column coefficients. Derivatives are taken from the output y, as in
 
     tanh 1 − y²   sigmoid y(1 − y)   hard_sigmoid 0.2 on 0 < y < 1   relu [y > 0]   linear 1
 
-NaN semantics: the compiled loops use the fastmath flags ``contract, reassoc,
-nsz, arcp`` only — never ``nnan``/``ninf`` — so a NaN entering an activation
-comes out as NaN (Numba's min/max, used for the clamps, keep a NaN).
-``error_model="numpy"`` drops Python's zero-division check, which would
-otherwise put a branch in every division and stop vectorisation.
-
-Numba's on-disk cache (``cache=True``) is keyed on each function's own source
-file: after editing this module or :mod:`.smallgemm`/:mod:`.rowops`, delete
-``seqlab/kernels/__pycache__/*.nbi`` and ``*.nbc`` so the loops that inline
-them are rebuilt.
+NaN semantics: the compiled loops never use the ``nnan``/``ninf`` fast-math
+flags (:mod:`.jit`), so a NaN entering an activation comes out as NaN
+(Numba's min/max, used for the clamps, keep a NaN).
 """
 
 from __future__ import annotations
@@ -55,14 +48,7 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
-#: LLVM fast-math flags for every compiled recurrent loop (see module docstring).
-FASTMATH = {"contract", "reassoc", "nsz", "arcp"}
-
-#: Options of every compiled recurrent function: cached on disk, GIL released
-#: (row blocks run in Python threads), the fast-math flags above, NumPy's error
-#: model (no zero-division branch) and no bounds checks.
-JIT = {"cache": True, "nogil": True, "fastmath": FASTMATH, "error_model": "numpy",
-       "boundscheck": False}
+from seqlab.kernels.jit import kernel
 
 LINEAR, TANH, SIGMOID, HARD_SIGMOID, RELU = 0, 1, 2, 3, 4
 ACTIVATION_CODES: dict[str, int] = {
@@ -225,7 +211,7 @@ def activate_grad(y, code):
     return one
 
 
-@njit(**JIT)
+@kernel
 def activate_block(src, sc, dst, dc, width, code):
     """dst[i, dc + j] = f(src[i, sc + j]) for every row i and j < width (f by ``code``).
 
@@ -252,7 +238,7 @@ def activate_block(src, sc, dst, dc, width, code):
                 d[j] = s[j]
 
 
-@njit(**JIT)
+@kernel
 def grad_block(y, yc, d, dc, width, code):
     """d[i, dc + j] *= f'(x) taken from the output y[i, yc + j] (f by ``code``)."""
     for i in range(y.shape[0]):
@@ -272,7 +258,7 @@ def grad_block(y, yc, d, dc, width, code):
                 dr[j] *= activate_grad(yr[j], RELU)
 
 
-@njit(**JIT)
+@kernel
 def activate_rows_mixed(src, dst, coef):
     """dst[i, j] = α_j · tanh(β_j · src[i, j]) + γ_j, coef = (α, β, γ) rows (3, W).
 
@@ -289,7 +275,7 @@ def activate_rows_mixed(src, dst, coef):
             d[j] = al[j] * tanh_(be[j] * s[j]) + ga[j]
 
 
-@njit(**JIT)
+@kernel
 def grad_rows_mixed(y, d, coef):
     """d[i, j] *= a_j + b_j·y + c_j·y² with coef = (a, b, c) rows (3, W):
     tanh' = 1 − y² (1, 0, −1), σ' = y − y² (0, 1, −1)."""

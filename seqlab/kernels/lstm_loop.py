@@ -1,192 +1,194 @@
-"""Compiled LSTM steps and time loops (equations as in :mod:`seqlab.functional.recurrent`).
+"""Compiled LSTM time loops (the twin of :func:`seqlab.functional.recurrent.lstm_forward`).
 
-    [a_i a_f a_c a_o] = xw_t + ĥ_{t−1} U,  ĥ = h ⊙ rec_mask
-    i = σ(a_i)  f = σ(a_f)  g = act(a_c)  o = σ(a_o)
-    c_t = f ⊙ c_{t−1} + i ⊙ g;   h_t = o ⊙ act(c_t)
+    a_t = xw_t + ĥ_{t−1} U,  ĥ = h ⊙ rec_mask;   [i f g o] = [σ(a_i) σ(a_f) act(a_c) σ(a_o)]
+    c_t = f ⊙ c_{t−1} + i ⊙ g;   h_t = o ⊙ act(c_t)            (masked rows keep h, c)
 
 BPTT, per step (masked rows pass dh and dc straight through):
 
     dc ← dc + act'(act_c) ⊙ dh ⊙ o
-    da = [σ'(i) dc g,  σ'(f) dc c_{t−1},  act'(g) dc i,  σ'(o) dh act_c]
-    dc ← dc ⊙ f;   dh ← (da Uᵀ) ⊙ rec_mask
+    da = [σ'(i) ⊙ dc ⊙ g,  σ'(f) ⊙ dc ⊙ c_{t−1},  act'(g) ⊙ dc ⊙ i,  σ'(o) ⊙ dh ⊙ act_c]
+    dU += ĥ_{t−1}ᵀ da;   dc ← dc ⊙ f;   dh ← (da Uᵀ) ⊙ rec_mask
 
-The element-wise part of one step (``lstm_step_forward`` / ``lstm_step_backward``)
-works on a block of rows b0 … b0+n−1 and is shared by two drivers: the
-compiled loops here (``*_rows``: all T steps for one block, the products by
-:mod:`seqlab.kernels.smallgemm`, dU summed in the loop) and the BLAS driver in :mod:`seqlab.kernels.rnn_drivers` (large H:
-NumPy products, one step at a time). Rows never interact, so blocks run in
-parallel threads. Element-wise work runs as whole-block passes, each loop
-making one store, so LLVM vectorises them.
-
-Sentinels instead of None (one compiled signature): ``keep`` is (0, 0) without
-a step mask, ``rec_mask`` (0, 0) without recurrent dropout.
+A loop runs all T steps for one block of batch rows (``Rows``); rows never
+interact, so blocks run on parallel threads. Each step is the product
+(:mod:`.step_products`) and the gate code (``lstm_step_*``), which works on
+whole rows in vectorisable passes, one store per pass. The gates of a step
+are one (n, 4H) block [i f g o] (Keras order), each gate a named view of it.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
-from numba import njit
 
-from seqlab.kernels.fastmath import (
-    JIT,
-    activate_block,
-    activate_rows_mixed,
-    grad_block,
-    grad_rows_mixed,
-)
-from seqlab.kernels.rowops import (
-    add_rows,
-    carry_masked,
-    dropped_grad,
-    fill_dropped,
-    zero_masked,
-)
-from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt
+from seqlab.kernels.fastmath import activate_block, activate_rows_mixed, grad_block, grad_rows_mixed
+from seqlab.kernels.jit import kernel
+from seqlab.kernels.rowops import add_rows, carry_masked, dropped_grad, dropped_rows, zero_masked
+from seqlab.kernels.rowops import gate_block as gate
+from seqlab.kernels.smallgemm import add_recurrent_grad
+from seqlab.kernels.step_products import add_product, product_nt
+
+#: Per-step arrays of the cache (T, B, ·): h, c, gates [i f g o] (4H), act_c = act(c_t).
+LSTMSteps = namedtuple("LSTMSteps", "h c gates act_c")
+#: BPTT state: dh, dc (B, H) at the final states in, at the initial states out; dxw (T, B, 4H).
+LSTMGrads = namedtuple("LSTMGrads", "dh dc dxw")
+
+I, F, G, O = 0, 1, 2, 3  # gate blocks of a row [i f g o]
 
 
-@njit(**JIT)
-def lstm_step_forward(acc, t, b0, h_prev, c_prev, keep, act, rec_act, mixed,
-                      hs, cs, gates, act_c):
-    """From the pre-activations acc (n, 4H) of rows b0:b0+n at step t, fill those
-    rows of gates [i f g o], cs, act_c (before masking) and hs. ``mixed``: the
-    forward coefficients of fastmath.mixed_coefficients, or (0, 0) for none."""
+@kernel
+def activate_gates(acc, gates, acts):
+    """[i f g o] = [σ σ act σ](a) for a block of rows (one mixed pass when float32)."""
+    H = acc.shape[1] // 4
+    if acts.forward.shape[0] > 0:
+        activate_rows_mixed(acc, gates, acts.forward)
+    else:
+        activate_block(acc, 0, gates, 0, 2 * H, acts.rec_act)
+        activate_block(acc, 2 * H, gates, 2 * H, H, acts.act)
+        activate_block(acc, 3 * H, gates, 3 * H, H, acts.rec_act)
+
+
+@kernel
+def gate_grads(gates, d, acts):
+    """d ⊙= [σ'(i) σ'(f) act'(g) σ'(o)] for a block of rows."""
+    H = gates.shape[1] // 4
+    if acts.backward.shape[0] > 0:
+        grad_rows_mixed(gates, d, acts.backward)
+    else:
+        grad_block(gates, 0, d, 0, 2 * H, acts.rec_act)
+        grad_block(gates, 2 * H, d, 2 * H, H, acts.act)
+        grad_block(gates, 3 * H, d, 3 * H, H, acts.rec_act)
+
+
+@kernel
+def lstm_step_forward(acc, t, b0, h_prev, c_prev, keep, acts, steps):
+    """Step t for rows b0:b0+n from their pre-activations acc (n, 4H): fills gates,
+    c, act_c and h of these rows (masked rows keep their states)."""
     n = acc.shape[0]
     H = acc.shape[1] // 4
     b1 = b0 + n
-    g = gates[t, b0:b1]
-    if mixed.shape[0] > 0:
-        activate_rows_mixed(acc, g, mixed)
-    else:
-        activate_block(acc, 0, g, 0, 2 * H, rec_act)
-        activate_block(acc, 2 * H, g, 2 * H, H, act)
-        activate_block(acc, 3 * H, g, 3 * H, H, rec_act)
-    cn = cs[t, b0:b1]
+    gates = steps.gates[t, b0:b1]
+    activate_gates(acc, gates, acts)
+    c_new = steps.c[t, b0:b1]
     for r in range(n):
-        gr = g[r]
-        cp = c_prev[b0 + r]
-        cr = cn[r]
+        i, f, g = gate(gates[r], I, H), gate(gates[r], F, H), gate(gates[r], G, H)
+        c_old = c_prev[b0 + r]
+        c = c_new[r]
         for j in range(H):
-            cr[j] = gr[H + j] * cp[j] + gr[j] * gr[2 * H + j]
-    ac = act_c[t, b0:b1]
-    activate_block(cn.reshape(1, n * H), 0, ac.reshape(1, n * H), 0, n * H, act)  # (n, H) -> (1, n·H)
-    hn = hs[t, b0:b1]
+            c[j] = f[j] * c_old[j] + i[j] * g[j]
+    act_c = steps.act_c[t, b0:b1]
+    activate_block(c_new.reshape(1, n * H), 0, act_c.reshape(1, n * H), 0, n * H,  # (n, H) -> (1, n·H)
+                   acts.act)
+    h_new = steps.h[t, b0:b1]
     for r in range(n):
-        gr = g[r]
-        acr = ac[r]
-        hr = hn[r]
+        o = gate(gates[r], O, H)
+        a = act_c[r]
+        h = h_new[r]
         for j in range(H):
-            hr[j] = gr[3 * H + j] * acr[j]
-    carry_masked(keep, t, b0, cn, c_prev)
-    carry_masked(keep, t, b0, hn, h_prev)
+            h[j] = o[j] * a[j]
+    carry_masked(keep, t, b0, c_new, c_prev)
+    carry_masked(keep, t, b0, h_new, h_prev)
 
 
-@njit(**JIT)
-def lstm_step_backward(t, b0, n, dhs, c_prev, gates, act_c, keep, act, rec_act, mixed,
-                       dh, dc, dxw, tmp):
+@kernel
+def lstm_step_backward(t, b0, n, dhs, c_prev, steps, keep, acts, grads, tmp):
     """First half of a BPTT step for rows b0:b0+n: dh += dhs_t; dc gains the path
-    through h_t; da goes into dxw[t] (zeros on masked rows). ``tmp`` is (≥n, H)
-    scratch; ``mixed``: backward coefficients of fastmath.mixed_coefficients or (0, 0)."""
-    H = dh.shape[1]
+    through h_t; da goes into dxw[t] (zeros on masked rows). ``tmp``: (≥ n, H) scratch."""
+    H = grads.dh.shape[1]
     b1 = b0 + n
-    g = gates[t, b0:b1]
-    ac = act_c[t, b0:b1]
-    dhb = dh[b0:b1]
-    dcb = dc[b0:b1]
-    add_rows(dhb, dhs[t, b0:b1])
-    tb = tmp[:n]
+    gates = steps.gates[t, b0:b1]
+    act_c = steps.act_c[t, b0:b1]
+    dh = grads.dh[b0:b1]
+    dc = grads.dc[b0:b1]
+    add_rows(dh, dhs[t, b0:b1])
+    dc_h = tmp[:n]  # act'(act_c) ⊙ dh ⊙ o
     for r in range(n):
-        gr = g[r]
-        dr = dhb[r]
-        tr = tb[r]
+        o = gate(gates[r], O, H)
+        dhr = dh[r]
+        out = dc_h[r]
         for j in range(H):
-            tr[j] = dr[j] * gr[3 * H + j]
-    grad_block(ac.reshape(1, n * H), 0, tb.reshape(1, n * H), 0, n * H, act)  # (n, H) -> (1, n·H)
-    zero_masked(keep, t, b0, tb)
-    add_rows(dcb, tb)
-    d = dxw[t, b0:b1]
+            out[j] = dhr[j] * o[j]
+    grad_block(act_c.reshape(1, n * H), 0, dc_h.reshape(1, n * H), 0, n * H,  # (n, H) -> (1, n·H)
+               acts.act)
+    zero_masked(keep, t, b0, dc_h)
+    add_rows(dc, dc_h)
+    da = grads.dxw[t, b0:b1]
     for r in range(n):
-        gr = g[r]
-        dcr = dcb[r]
-        dd = d[r]
+        i, g = gate(gates[r], I, H), gate(gates[r], G, H)
+        di, df, dg, do = (gate(da[r], I, H), gate(da[r], F, H), gate(da[r], G, H),
+                          gate(da[r], O, H))
+        dcr = dc[r]
         for j in range(H):
-            dd[j] = dcr[j] * gr[2 * H + j]
-        cp = c_prev[b0 + r]
+            di[j] = dcr[j] * g[j]
+        c_old = c_prev[b0 + r]
         for j in range(H):
-            dd[H + j] = dcr[j] * cp[j]
+            df[j] = dcr[j] * c_old[j]
         for j in range(H):
-            dd[2 * H + j] = dcr[j] * gr[j]
-        dr = dhb[r]
-        acr = ac[r]
+            dg[j] = dcr[j] * i[j]
+        dhr = dh[r]
+        a = act_c[r]
         for j in range(H):
-            dd[3 * H + j] = dr[j] * acr[j]
-    if mixed.shape[0] > 0:
-        grad_rows_mixed(g, d, mixed)
-    else:
-        grad_block(g, 0, d, 0, 2 * H, rec_act)
-        grad_block(g, 2 * H, d, 2 * H, H, act)
-        grad_block(g, 3 * H, d, 3 * H, H, rec_act)
-    zero_masked(keep, t, b0, d)
+            do[j] = dhr[j] * a[j]
+    gate_grads(gates, da, acts)
+    zero_masked(keep, t, b0, da)
 
 
-@njit(**JIT)
-def lstm_step_carry(t, b0, dhd, gates, keep, rec_mask, dh, dc):
+@kernel
+def lstm_step_carry(t, b0, dhd, steps, keep, rec_mask, grads):
     """Second half of a BPTT step for rows b0:b0+n (n = len(dhd)), given dhd = da Uᵀ:
     dc ← dc ⊙ f and dh ← dhd ⊙ rec_mask on the rows that ran step t."""
     n = dhd.shape[0]
     H = dhd.shape[1]
-    g = gates[t, b0:b0 + n]
-    dcb = dc[b0:b0 + n]
+    gates = steps.gates[t, b0:b0 + n]
+    dc = grads.dc[b0:b0 + n]
     has_keep = keep.shape[0] > 0
     for r in range(n):
         if has_keep and not keep[t, b0 + r]:
             continue
-        gr = g[r]
-        dcr = dcb[r]
+        f = gate(gates[r], F, H)
+        dcr = dc[r]
         for j in range(H):
-            dcr[j] *= gr[H + j]
-    dropped_grad(keep, t, b0, dhd, rec_mask, dh[b0:b0 + n], np.empty((0, 0), dhd.dtype))
+            dcr[j] *= f[j]
+    dropped_grad(keep, t, b0, dhd, rec_mask, grads.dh[b0:b0 + n], np.empty((0, 0), dhd.dtype))
 
 
-@njit(**JIT)
-def lstm_forward_rows(xw, U, h0, c0, keep, rec_mask, act, rec_act, mixed, b0, b1,
-                      hs, cs, gates, act_c):
-    """All T steps for rows b0:b1 (the products ĥU by gemm_acc)."""
-    T = xw.shape[0]
+@kernel
+def lstm_forward_loop(xw, U, h0, c0, masks, acts, rows, steps):
+    """All T steps for rows b0:b1: a_t = xw_t + ĥ_{t−1}U, then the gate code."""
+    b0, b1 = rows.b0, rows.b1
+    n = b1 - b0
     H = U.shape[0]
-    nb = b1 - b0
-    hd = np.empty((nb, H), dtype=xw.dtype)
-    acc = np.empty((nb, 4 * H), dtype=xw.dtype)
-    for t in range(T):
-        h_prev = h0 if t == 0 else hs[t - 1]
-        c_prev = c0 if t == 0 else cs[t - 1]
+    acc = np.empty((n, 4 * H), dtype=xw.dtype)
+    hd = np.empty((n, H), dtype=xw.dtype)
+    scratch = np.empty((n if rows.blas else 0, 4 * H), dtype=xw.dtype)
+    for t in range(xw.shape[0]):
+        h_prev = h0 if t == 0 else steps.h[t - 1]
+        c_prev = c0 if t == 0 else steps.c[t - 1]
         add_rows(acc, xw[t, b0:b1], True)
-        if rec_mask.shape[0] > 0:
-            fill_dropped(h_prev, rec_mask, b0, hd)
-            gemm_acc(hd, 0, 0, U, acc, nb)
-        else:
-            gemm_acc(h_prev, b0, 0, U, acc, nb)
-        lstm_step_forward(acc, t, b0, h_prev, c_prev, keep, act, rec_act, mixed,
-                          hs, cs, gates, act_c)
+        h_rows, first = dropped_rows(h_prev, masks.rec_mask, b0, hd)
+        add_product(h_rows, first, 0, U, acc, n, rows.blas, scratch)
+        lstm_step_forward(acc, t, b0, h_prev, c_prev, masks.keep, acts, steps)
 
 
-@njit(**JIT)
-def lstm_backward_rows(dhs, U, h0, hs, c0, cs, gates, act_c, keep, rec_mask, act, rec_act, mixed,
-                       b0, b1, dh, dc, dxw):
-    """All T steps of BPTT for rows b0:b1: dh, dc (B, H) come in as the gradients at
-    the final states and leave as dh0, dc0; dxw (T, B, 4H) is filled.
-    Returns these rows' share of dU = Σ_t ĥ_{t−1}ᵀ da_t, taken while da_t is in cache."""
-    T = dxw.shape[0]
+@kernel
+def lstm_backward_loop(dhs, U, U_T, h0, c0, steps, masks, acts, rows, grads):
+    """All T steps of BPTT for rows b0:b1 (grads as in LSTMGrads). Returns these rows'
+    share of dU = Σ_t ĥ_{t−1}ᵀ da_t, summed while da_t is in cache — or an empty
+    array with ``rows.blas``, whose caller takes dU as one product after the loop."""
+    b0, b1 = rows.b0, rows.b1
+    n = b1 - b0
     H = U.shape[0]
-    nb = b1 - b0
-    tmp = np.empty((nb, H), dtype=dxw.dtype)
-    dhd = np.empty((nb, H), dtype=dxw.dtype)
-    hd = np.empty((nb, H), dtype=dxw.dtype)
-    dU = np.zeros((H, 4 * H), dtype=dxw.dtype)
-    for t in range(T - 1, -1, -1):
-        c_prev = c0 if t == 0 else cs[t - 1]
-        lstm_step_backward(t, b0, nb, dhs, c_prev, gates, act_c, keep, act, rec_act, mixed,
-                           dh, dc, dxw, tmp)
-        gemm_nt(dxw[t], b0, U, dhd, nb)
-        add_recurrent_grad(h0 if t == 0 else hs[t - 1], rec_mask, b0, hd, dxw[t, b0:b1], dU)
-        lstm_step_carry(t, b0, dhd, gates, keep, rec_mask, dh, dc)
+    tmp = np.empty((n, H), dtype=dhs.dtype)
+    dhd = np.empty((n, H), dtype=dhs.dtype)
+    hd = np.empty((n, H), dtype=dhs.dtype)
+    dU = np.zeros((0, 0) if rows.blas else (H, 4 * H), dtype=dhs.dtype)
+    for t in range(dhs.shape[0] - 1, -1, -1):
+        c_prev = c0 if t == 0 else steps.c[t - 1]
+        lstm_step_backward(t, b0, n, dhs, c_prev, steps, masks.keep, acts, grads, tmp)
+        product_nt(grads.dxw[t], b0, U, U_T, dhd, n, rows.blas)
+        if not rows.blas:
+            add_recurrent_grad(h0 if t == 0 else steps.h[t - 1], masks.rec_mask, b0, hd,
+                               grads.dxw[t, b0:b1], dU)
+        lstm_step_carry(t, b0, dhd, steps, masks.keep, masks.rec_mask, grads)
     return dU

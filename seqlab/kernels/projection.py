@@ -7,37 +7,28 @@ with t' = t, or T − 1 − t for go_backwards (the loop runs the steps reversed
 Same results as :func:`seqlab.functional.recurrent.input_projection` and
 ``input_backward``; :mod:`seqlab.kernels.recurrent` chooses between them.
 
-Why compiled: for a small layer these products take as long in BLAS as here
-(measured one core, B 128, T 500, D 32, LSTM(32): 10.6 ms compiled vs 10.7
-for the time-major copy + BLAS in the forward, 19.6 vs 18.9 backward), but
-BLAS's own worker threads keep spinning after each call and take a core from
-the compiled time loop that follows: at 2 threads the LSTM layer's
-forward + backward took 78–82 ms wall and 160 ms CPU with BLAS products, 58 ms
-with all its work on the row-block threads. It also reads x in place, with no
+Why compiled for small layers: these products take as long here as in BLAS,
+but BLAS's own worker threads keep spinning after each call and take a core
+from the compiled time loop that follows (measurements in
+``benchmarks/results/recurrent.md``). It also reads x in place, with no
 time-major copy.
 
-Big layers (see ``rnn_drivers.use_blas``) use BLAS: one product each for xw,
-dW and dx over all T·B rows. With ``split`` (a large LSTM whose loop runs on
-seqlab's threads, :mod:`.lstm_split`) they are split over those threads by
-:func:`seqlab.kernels.threads.matmul` with BLAS on one thread in each, so
-BLAS's own workers do not spin on the cores the loop needs next, and the bias
-is added inside those blocks. Other big layers call BLAS with its own
-threads, as their loops do: mixing the two on the same cores made a GRU(256)
-1.3–1.7x slower at two threads.
+Big layers (:func:`uses_blas`) use BLAS with its own threads, as their
+loops do: one product each for xw, dW and dx over all T·B rows.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from seqlab.functional.recurrent import time_major
-from seqlab.kernels.fastmath import JIT
+from seqlab.kernels.jit import kernel
 from seqlab.kernels.smallgemm import gemm_acc, gemm_nt, gemm_tn_acc
-from seqlab.kernels.threads import matmul
+from seqlab.kernels.step_products import use_blas
+from seqlab.kernels.threads import run_rows
 
 
-@njit(**JIT)
+@kernel
 def project_rows(x, W, bias, reverse, b0, b1, xw):
     """xw[t, b0:b1] = x[b0:b1, t'] W + bias for every t (``bias`` (0,) for none)."""
     T = x.shape[1]
@@ -59,7 +50,7 @@ def project_rows(x, W, bias, reverse, b0, b1, xw):
         gemm_acc(x[:, ti, :], b0, 0, W, out, n)
 
 
-@njit(**JIT)
+@kernel
 def input_grad_rows(x, dxw, W, reverse, b0, b1, dx):
     """dx[b0:b1] = dxw Wᵀ in input order; returns these rows' shares of (dW, db)."""
     T = x.shape[1]
@@ -80,22 +71,41 @@ def input_grad_rows(x, dxw, W, reverse, b0, b1, dx):
     return dW, db
 
 
-def project_blas(x: np.ndarray, W: np.ndarray, bias: np.ndarray | None, reverse: bool,
-                 split: bool) -> np.ndarray:
-    """xw (T, B, kH) = x W + bias, time-major, in processing order: one BLAS product."""
+def uses_blas(D: int, kH: int) -> bool:
+    """Whether the input products go to BLAS: D, or kH / 4 (H for an LSTM), of the
+    size from which the loop itself goes to BLAS."""
+    return use_blas(max(D, kH // 4))
+
+
+def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
+                     reverse: bool) -> np.ndarray:
+    """xw (T, B, kH) = x W + b, time-major in processing order (as the reference)."""
     B, T, D = x.shape
-    return matmul(time_major(x, reverse).reshape(T * B, D), W, bias, split).reshape(T, B, -1)
+    if uses_blas(D, W.shape[1]):
+        xw = time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
+        if b is not None:
+            xw += b
+        return xw.reshape(T, B, -1)
+    xw = np.empty((T, B, W.shape[1]), dtype=x.dtype)
+    bias = np.zeros(0, dtype=x.dtype) if b is None else np.ascontiguousarray(b, dtype=x.dtype)
+    x, W = np.ascontiguousarray(x), np.ascontiguousarray(W)
+    run_rows(lambda rows: project_rows(x, W, bias, reverse, rows.b0, rows.b1, xw), B)
+    return xw
 
 
-def input_grad_blas(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
-                    use_bias: bool, split: bool
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """(dx, dW, db) for :func:`project_blas`: two BLAS products and a column sum."""
+def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
+                   use_bias: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(dx, dW, db) through :func:`input_projection` (as the reference)."""
     T, B, kH = dxw.shape
     D = x.shape[2]
-    d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
-    x_steps = time_major(x, reverse).reshape(T * B, D)
-    dW = matmul(x_steps.T, d2, split=split)  # (D, T·B) @ (T·B, kH)
-    dx_steps = matmul(d2, W.T, split=split).reshape(T, B, D)  # processing order
-    dx = np.ascontiguousarray(np.swapaxes(dx_steps[::-1] if reverse else dx_steps, 0, 1))
-    return dx, dW, (d2.sum(axis=0) if use_bias else None)
+    if uses_blas(D, kH):
+        d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
+        dW = time_major(x, reverse).reshape(T * B, D).T @ d2  # (D, T·B) @ (T·B, kH)
+        dx_steps = (d2 @ W.T).reshape(T, B, D)  # processing order
+        dx = np.ascontiguousarray(np.swapaxes(dx_steps[::-1] if reverse else dx_steps, 0, 1))
+        return dx, dW, (d2.sum(axis=0) if use_bias else None)
+    dx = np.empty_like(x)
+    x, dxw, W = np.ascontiguousarray(x), np.ascontiguousarray(dxw), np.ascontiguousarray(W)
+    parts = run_rows(lambda rows: input_grad_rows(x, dxw, W, reverse, rows.b0, rows.b1, dx), B)
+    dW = sum(p[0] for p in parts)
+    return dx, dW, (sum(p[1] for p in parts) if use_bias else None)

@@ -7,12 +7,10 @@ time per use) for what is a plain loop here.
 
 from __future__ import annotations
 
-from numba import njit
-
-from seqlab.kernels.fastmath import JIT
+from seqlab.kernels.jit import kernel
 
 
-@njit(**JIT)
+@kernel
 def fill_dropped(h_prev, rec_mask, b0, hd):
     """hd[r] = ĥ of row b0 + r = h_prev[b0 + r] ⊙ rec_mask[b0 + r]."""
     n = hd.shape[0]
@@ -23,7 +21,24 @@ def fill_dropped(h_prev, rec_mask, b0, hd):
         out[i] = hp[i] * rm[i]
 
 
-@njit(**JIT)
+@kernel(inline="always")
+def gate_block(row, k, width):
+    """Block k of a row of gate blocks, each ``width`` wide (a contiguous view):
+    the LSTM's [i f g o], the GRU's [z r h]."""
+    return row[k * width:(k + 1) * width]
+
+
+@kernel
+def dropped_rows(h_prev, rec_mask, b0, hd):
+    """The rows b0:b0+n of ĥ = h_prev ⊙ rec_mask (n = len(hd)) as ``(array, first row)``:
+    ``(hd, 0)`` filled, or ``(h_prev, b0)`` itself without recurrent dropout (no copy)."""
+    if rec_mask.shape[0] == 0:
+        return h_prev, b0
+    fill_dropped(h_prev, rec_mask, b0, hd)
+    return hd, 0
+
+
+@kernel
 def add_rows(a, b, assign=False):
     """a += b (a = b with ``assign``) for two C-contiguous blocks of one shape, as one flat loop."""
     fa = a.reshape(-1)  # (n, H) -> (n·H,)
@@ -36,7 +51,7 @@ def add_rows(a, b, assign=False):
             fa[i] += fb[i]
 
 
-@njit(**JIT)
+@kernel
 def fill_rows(a, value):
     """a[...] = value for a C-contiguous block, as one flat loop (no broadcasting machinery)."""
     fa = a.reshape(-1)  # (n, H) -> (n·H,)
@@ -44,7 +59,7 @@ def fill_rows(a, value):
         fa[i] = value
 
 
-@njit(**JIT)
+@kernel
 def carry_masked(keep, t, b0, new, old):
     """On masked rows (keep[t, b] False) the step is skipped: new[r] = old[b0 + r]."""
     if keep.shape[0] == 0:
@@ -57,7 +72,7 @@ def carry_masked(keep, t, b0, new, old):
                 dst[j] = src[j]
 
 
-@njit(**JIT)
+@kernel
 def zero_masked(keep, t, b0, d):
     """Masked rows get no gradient: d[r] = 0 where keep[t, b0 + r] is False."""
     if keep.shape[0] == 0:
@@ -69,7 +84,7 @@ def zero_masked(keep, t, b0, d):
                 dr[j] = 0
 
 
-@njit(**JIT)
+@kernel
 def dropped_grad(keep, t, b0, dhd, rec_mask, dh, carry):
     """dh[r] ← dhd[r] ⊙ rec_mask[b0 + r] + dh[r] ⊙ carry[r] on rows that ran step t
     (``carry`` (0, 0): no carry term); masked rows keep dh as it is."""

@@ -29,13 +29,11 @@ by gemm_nt against 56 by gemm_acc on Uᵀ.
 
 from __future__ import annotations
 
-from numba import njit
-
-from seqlab.kernels.fastmath import JIT
+from seqlab.kernels.jit import kernel
 from seqlab.kernels.rowops import fill_dropped
 
 
-@njit(**JIT)
+@kernel
 def gemm_acc(x, x0, c0, M, out, n):
     """out[r] += x[x0 + r, c0:c0 + K] · M for r < n (M is (K, N); C-contiguous arrays)."""
     K = M.shape[0]
@@ -75,7 +73,7 @@ def gemm_acc(x, x0, c0, M, out, n):
                 oa[j] += a0 * m0[j]
 
 
-@njit(**JIT)
+@kernel
 def gemm_nt(x, x0, M, out, n):
     """out[r, j] = x[x0 + r] · M[j] for r < n, j < N (M is (N, K); overwrites out)."""
     N = M.shape[0]
@@ -108,7 +106,7 @@ def gemm_nt(x, x0, M, out, n):
             out[n - 1, j] = _dot(xa, M[j])
 
 
-@njit(**JIT)
+@kernel
 def _dot(a, b):
     s = a.dtype.type(0)
     for k in range(a.shape[0]):
@@ -116,7 +114,7 @@ def _dot(a, b):
     return s
 
 
-@njit(**JIT)
+@kernel
 def gemm_tn_acc(x, x0, M, out, n):
     """out[m] += Σ_{r<n} x[x0 + r, m] · M[r] for every m < K (x (·, K), M (≥ n, N), out (K, N))."""
     K = out.shape[0]
@@ -153,7 +151,7 @@ def gemm_tn_acc(x, x0, M, out, n):
         r += 1
 
 
-@njit(**JIT)
+@kernel
 def add_recurrent_grad(h_prev, rec_mask, b0, hd, d, dU):
     """dU += ĥᵀ d for the rows b0:b0+n of one step (n = len(d)): ĥ = h_prev ⊙ rec_mask,
     or h_prev itself when rec_mask is the (0, 0) sentinel; ``hd`` is (≥ n, H) scratch."""

@@ -1,24 +1,19 @@
 """Worker threads of the compiled kernels, and BLAS held to one thread while they run.
 
-The kernels split work over ``numba.get_num_threads()`` Python threads that
-each run compiled code with the GIL released (:func:`run`: the first job in
-the calling thread, the others on one shared pool). When those threads call
-BLAS themselves, BLAS must not start threads of its own, so
-:func:`single_thread_blas` holds it to one (threadpoolctl; without it the
-kernels that need this run on one thread).
-
-:func:`matmul` splits one big product the same way. Why not leave it to
-BLAS's threads: after a parallel call OpenBLAS's workers keep spinning for a
-while, and a compiled loop that runs next on the same cores (above all one
-whose threads wait for each other, :mod:`.lstm_split`) loses its cores to
-them — a 256-unit LSTM's forward loop took 60–100 ms right after OpenBLAS's
-two-thread input product instead of 28. With every product of a layer on
-these threads, BLAS's workers stay asleep.
+The kernels split work over ``numba.get_num_threads()`` Python threads (set
+it with ``numba.set_num_threads``) that each run compiled code with the GIL
+released: :func:`run` calls a list of jobs, the first in the calling thread
+(so a first call compiles there while the others wait on Numba's compile
+lock), the others on one shared pool; :func:`run_rows` cuts a batch into one
+block of rows per thread. When those threads call BLAS themselves (conv1d),
+BLAS must not start threads of its own: :func:`single_thread_blas` holds it
+to one (threadpoolctl; without it those kernels run on one thread).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import threading
@@ -27,12 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numba
-import numpy as np
+
+from seqlab.kernels.bundles import Rows
 
 R = TypeVar("R")
-
-#: matmul splits a product only if each thread gets at least this many rows.
-MATMUL_MIN_ROWS = 64
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"pool": None, "size": 0, "controller": None}
@@ -81,6 +74,16 @@ def single_thread_blas() -> Iterator[None]:
         yield
 
 
+def run_rows(loop: Callable[[Any], R], B: int, one_block: bool = False) -> list[R]:
+    """``loop(Rows(b0, b1, one_block))`` for contiguous blocks of the batch rows, one
+    per thread (at most one per row; a single block with ``one_block``, for loops
+    whose products BLAS runs on its own threads). Returns each block's result."""
+    n = 1 if one_block else max(1, min(thread_count(), B))
+    edges = [k * B // n for k in range(n + 1)]
+    return run([functools.partial(loop, Rows(b0, b1, one_block))
+                for b0, b1 in itertools.pairwise(edges)])
+
+
 def run(jobs: list[Callable[[], R]]) -> list[R]:
     """Call every job, the first in this thread and the rest on the pool, and return
     their results in order. Waits for all of them; then re-raises the first error."""
@@ -93,29 +96,3 @@ def run(jobs: list[Callable[[], R]]) -> list[R]:
         for future in futures:
             future.exception()  # wait, whatever happened here
     return [first, *(future.result() for future in futures)]
-
-
-def matmul(a: np.ndarray, b: np.ndarray, bias: np.ndarray | None = None,
-           split: bool = True) -> np.ndarray:
-    """a @ b (+ bias, a row added to every row), 2-D, the rows of a split over the
-    threads with BLAS on one thread in each; plain a @ b (BLAS's own threads)
-    when not ``split``, on one thread, for a short a, or without threadpoolctl."""
-    n = min(thread_count(), cores(), a.shape[0] // MATMUL_MIN_ROWS) if split else 1
-    if n < 2 or blas_controller() is None:
-        out = a @ b
-        if bias is not None:
-            out += bias
-        return out
-    out = np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
-    edges = [k * a.shape[0] // n for k in range(n + 1)]
-
-    def block(r0: int, r1: int) -> Callable[[], None]:
-        def job() -> None:
-            np.matmul(a[r0:r1], b, out=out[r0:r1])
-            if bias is not None:
-                out[r0:r1] += bias
-        return job
-
-    with single_thread_blas():
-        run([block(r0, r1) for r0, r1 in itertools.pairwise(edges)])
-    return out

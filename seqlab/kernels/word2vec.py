@@ -63,7 +63,8 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from seqlab.kernels.fastmath import FASTMATH, sigmoid_
+from seqlab.kernels.fastmath import sigmoid_
+from seqlab.kernels.jit import kernel
 
 MAX_SENTENCE_LEN = 10000
 
@@ -197,7 +198,7 @@ def _subsample(ids, lo, hi, sample_int, kept, state):
     return n, state
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(error_model="python", boundscheck=None)
 def train_sg_job(syn0, syn1neg, ids, starts, s0, s1, sample_int, cum, guide, guide_shift,
                  window, negative, alpha0, alpha1, words_done, total_words, state,
                  compute_loss):
@@ -256,7 +257,7 @@ def train_sg_job(syn0, syn1neg, ids, starts, s0, s1, sample_int, cum, guide, gui
     return seen, n_kept, examples, loss, measured, state
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@kernel(error_model="python", boundscheck=None)
 def train_cbow_job(syn0, syn1neg, ids, starts, s0, s1, sample_int, cum, guide, guide_shift,
                    window, negative, alpha0, alpha1, words_done, total_words, state,
                    compute_loss, cbow_mean):
@@ -322,3 +323,14 @@ def train_cbow_job(syn0, syn1neg, ids, starts, s0, s1, sample_int, cum, guide, g
             measured += measure
             examples += 1
     return seen, n_kept, examples, loss, measured, state
+
+
+def train_job(syn0, syn1neg, ids, starts, s0, s1, sample_int, noise, window, negative, alpha0,
+              alpha1, words_done, total_words, state, compute_loss, sg, cbow_mean=True):
+    """Same arguments and results as :func:`seqlab.functional.word2vec.train_job`:
+    :func:`train_sg_job` or :func:`train_cbow_job` on the noise table's guide."""
+    head = (syn0, syn1neg, ids, starts, s0, s1, sample_int, noise.cum, noise.guide, noise.shift,
+            window, negative, alpha0, alpha1, words_done, total_words, state, compute_loss)
+    if sg:
+        return train_sg_job(*head)
+    return train_cbow_job(*head, bool(cbow_mean))

@@ -24,11 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from seqlab import checks, config, initializers
-from seqlab.functional import conv as conv_ref
+from seqlab import checks, initializers
 from seqlab.functional.activations import activation_backward, activation_forward, canonical_name
 from seqlab.functional.conv import check_padding, conv_geometry, conv_output_length
-from seqlab.kernels import conv as conv_fast
+from seqlab.kernels import chosen
 from seqlab.layers.base import Layer
 
 
@@ -95,21 +94,20 @@ class Conv1D(Layer):
         self._check_ndim(inputs, ndim=3)
         self._check_last_dim(inputs, self.kernel.shape[1])
         self._check_shape(inputs.shape)
-        impl = conv_fast if config.kernels() == "numba" else conv_ref
-        z, conv_cache = impl.conv1d(
+        z, conv_cache = chosen("conv1d")(
             inputs, self.kernel.value, self.bias.value if self.bias is not None else None,
             self.strides, self.padding, self.dilation_rate,
         )
         y = activation_forward(self.activation, z, out=z)
-        self._cache = (impl, conv_cache, y)
+        self._cache = (chosen("conv1d_backward"), conv_cache, y)
         return y
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        impl, conv_cache, y = self._require_cache()
+        conv1d_backward, conv_cache, y = self._require_cache()
         if dout.shape != y.shape:
             raise ValueError(f"{self._who()}: expected dout of shape {y.shape}, got {dout.shape}")
         dz = activation_backward(self.activation, y, dout)
-        dx, dW, db = impl.conv1d_backward(dz, conv_cache)
+        dx, dW, db = conv1d_backward(dz, conv_cache)
         if self.trainable:
             self.kernel.grad += dW
             if self.bias is not None:

@@ -13,10 +13,10 @@ kernel pair. One forward call on x (B, T, D):
 and BPTT: the kernel returns dxw (T, B, kH), dU and the state gradients; then
 dW = Σ_t x̃_tᵀ dxw_t, db = Σ dxw_t and dx = (dxw Wᵀ) ⊙ m_x (``input_backward``).
 
-The loop and the input products run in kernels chosen by :func:`kernels_for`
-and :func:`input_kernels`: the Numba fast path (:mod:`seqlab.kernels.recurrent`)
-when ``seqlab.config.kernels()`` is "numba" and that module provides them,
-else the NumPy reference (:mod:`seqlab.functional.recurrent`).
+The loop and the input products run in the kernels that
+:func:`seqlab.kernels.chosen` picks: the Numba fast path or the NumPy
+reference (:mod:`seqlab.functional.recurrent`), by ``seqlab.config.kernels()``.
+The backward pass uses the implementations chosen at the forward call.
 """
 
 from __future__ import annotations
@@ -27,38 +27,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from seqlab import checks, config, initializers, trace_hook
-from seqlab.functional import recurrent as reference
+from seqlab import checks, initializers, trace_hook
+from seqlab.kernels import chosen
 from seqlab.layers.base import Layer, Parameter
 from seqlab.layers.rnn_args import check_activation, merge_initial_state
-
-
-def kernels_for(cell: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """The ``(forward, backward)`` kernel pair for ``cell`` ("simple_rnn", "lstm", "gru").
-
-    Numba's pair when the "numba" kernels are selected and
-    ``seqlab.kernels.recurrent`` exists and defines both functions; otherwise
-    the NumPy reference. The pair always comes from one module, so a forward
-    cache is read by the backward that matches it.
-    """
-    return _pair(f"{cell}_forward", f"{cell}_backward")
-
-
-def input_kernels() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """``(input_projection, input_backward)``, chosen as :func:`kernels_for` does."""
-    return _pair("input_projection", "input_backward")
-
-
-def _pair(*names: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    if config.kernels() == "numba":
-        try:
-            from seqlab.kernels import recurrent as fast
-        except ImportError:
-            fast = None
-        pair = tuple(getattr(fast, n, None) for n in names)
-        if all(f is not None for f in pair):
-            return pair  # type: ignore[return-value]
-    return getattr(reference, names[0]), getattr(reference, names[1])
 
 
 class RNNBase(Layer, ABC):
@@ -181,11 +153,9 @@ class RNNBase(Layer, ABC):
         in_mask, rec_mask = self._dropout_masks(training, B, D)
 
         xd = x if in_mask is None else x * in_mask[:, None, :]
-        project, input_backward = input_kernels()
         b_in, rb = self._bias_parts()
-        xw = project(xd, self.kernel.value, b_in, self.go_backwards, cell=self._cell)
-
-        forward, backward = kernels_for(self._cell)
+        xw = chosen("input_projection")(xd, self.kernel.value, b_in, self.go_backwards)
+        forward, backward = chosen(f"{self._cell}_forward"), chosen(f"{self._cell}_backward")
         hs, finals, kcache = self._loop_forward(forward, xw, rb, states0, step_mask, rec_mask)
         if self.stateful:
             self.states = [np.array(s, copy=True) for s in finals]
@@ -202,7 +172,7 @@ class RNNBase(Layer, ABC):
             "inputs": xd, "x": x_loop[::-1] if self.go_backwards else x_loop,
             "dropout_mask": in_mask, "recurrent_dropout_mask": rec_mask,
             "step_mask": step_mask, "kernel": kcache, "backward": backward,
-            "input_backward": input_backward,
+            "input_backward": chosen("input_backward"),
             "took_list": took_list, "n_given": len(given), "shape": (B, T, D),
         }
         if self.return_state:
@@ -315,7 +285,7 @@ class RNNBase(Layer, ABC):
             backward = rec.on_loop_backward(self, backward)
         dxw, dU, drb, dstates0 = self._loop_backward(backward, dhs, dlast, c["kernel"])
         dx, dW, db_in = c["input_backward"](c["inputs"], dxw, self.kernel.value,
-                                            self.go_backwards, self.use_bias, cell=self._cell)
+                                            self.go_backwards, self.use_bias)
         self.kernel.grad += dW
         self.recurrent_kernel.grad += dU
         if self.use_bias:

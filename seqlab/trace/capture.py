@@ -3,16 +3,16 @@
 The backward cache *is* the trace: after a forward call the layer's
 ``_cache`` already holds every per-step value (the kernel keeps the gates, h
 and c of every step), so recording a forward pass only copies the traced
-rows out of it. For the backward pass of a recurrent layer, the recorder
-swaps in the NumPy reference BPTT with an ``on_step`` callback
-(:class:`LoopCollector`), which copies each step's dL/dh_t, dL/dc_t and
-gate gradients and forms the step's weight-gradient contributions:
+rows out of it (the layout: :mod:`seqlab.functional.recurrent_cache`). For
+the backward pass of a recurrent layer, the recorder swaps in the NumPy
+reference BPTT with an ``on_step`` callback (:class:`LoopCollector`), which
+copies each step's dL/dh_t, dL/dc_t and gate gradients and forms the step's
+weight-gradient contributions with the cache's own per-step functions:
 
     kernel            dW_t = x̃_tᵀ da_t                   (D, kH)
-    recurrent_kernel  dU_t = ĥ_{t−1}ᵀ da_t               (H, kH)
-                      GRU reset_after:  ĥ_{t−1}ᵀ [da_z, da_r, da_h ⊙ r_t]
-                      GRU reset_before: [ĥᵀ da_z, ĥᵀ da_r, (r_t ⊙ ĥ)ᵀ da_h]
-    bias              db_t = Σ_b da_t   (GRU reset_after: rows [Σ da_t, Σ dhu_t])
+    recurrent_kernel  dU_t = recurrent_weight_grad(cache, t, da_t)   (H, kH)
+    bias              db_t = Σ_b da_t   (GRU reset_after: rows [Σ da_t, Σ δ_t],
+                                         δ_t = recurrent_delta(cache, t, da_t))
 
 each summed over the traced samples (with every sample traced, Σ_t of them
 is the layer's gradient). Arrays come out sample-major: (S, T', ...).
@@ -28,6 +28,7 @@ import numpy as np
 
 from seqlab.functional import recurrent as reference
 from seqlab.functional.activations import activation_backward
+from seqlab.functional.recurrent_cache import recurrent_delta, recurrent_weight_grad
 from seqlab.trace.records import (
     GATE_BLOCKS,
     RECURRENT_KINDS,
@@ -119,29 +120,24 @@ def _capture_recurrent(layer: Any, kind: str, samples: tuple[int, ...] | None,
     t_idx = resolve_indices(layer.name, "step", steps, T, "a sequence")
     ks = _processing(t_idx, T, layer.go_backwards)
     H = layer.units
-    state = _previous(kc["h0"], kc["h"], ks, s_idx)
+    state = _previous(kc.h0, kc.h, ks, s_idx)
     fwd: dict[str, np.ndarray] = {"x": _time_major(c["x"], ks, s_idx), "state": state}
-    rec_mask = kc["rec_mask"]
-    h_dropped = state if rec_mask is None else state * rec_mask[s_idx][:, None, :]
+    h_dropped = state if kc.rec_mask is None else state * kc.rec_mask[s_idx][:, None, :]
     if kind == "simple_rnn":
         b_in, _ = layer._bias_parts()
         fwd["Wx"] = fwd["x"] @ layer.kernel.value  # (S, T', D) @ (D, H)
-        fwd["Us"] = h_dropped @ kc["U"]  # (S, T', H) @ (H, H)
+        fwd["Us"] = h_dropped @ kc.U  # (S, T', H) @ (H, H)
         fwd["a"] = fwd["Wx"] + fwd["Us"] + (b_in if b_in is not None else 0.0)
-        fwd["y"] = _time_major(kc["y"], ks, s_idx)
+        names: tuple[str, ...] = ("y",)
     elif kind == "lstm":
-        fwd["c_prev"] = _previous(kc["c0"], kc["c"], ks, s_idx)
-        for name in ("i", "f", "g", "o"):
-            fwd[name] = _time_major(kc[name], ks, s_idx)
-        fwd["c"] = _time_major(kc["c"], ks, s_idx)
-        fwd["act_c"] = _time_major(kc["act_c"], ks, s_idx)
+        fwd["c_prev"] = _previous(kc.c0, kc.c, ks, s_idx)
+        names = ("i", "f", "g", "o", "c", "act_c")
     else:
-        names = ("z", "r", "h_tilde", "hh") if kc["reset_after"] else ("z", "r", "h_tilde")
-        for name in names:
-            fwd[name] = _time_major(kc[name], ks, s_idx)
-    fwd["h"] = _time_major(kc["h"], ks, s_idx)
-    if kc["step_mask"] is not None:
-        fwd["kept"] = _time_major(np.asarray(kc["step_mask"])[..., None], ks, s_idx)[..., 0]
+        names = ("z", "r", "h_tilde", "hh") if kc.reset_after else ("z", "r", "h_tilde")
+    for name in (*names, "h"):
+        fwd[name] = _time_major(getattr(kc, name), ks, s_idx)
+    if kc.step_mask is not None:
+        fwd["kept"] = _time_major(kc.step_mask[..., None], ks, s_idx)[..., 0]
     info = {"units": H, "activation": layer.activation, "go_backwards": layer.go_backwards,
             "return_sequences": layer.return_sequences, "use_bias": layer.use_bias,
             "cache_id": id(c)}
@@ -195,29 +191,20 @@ class LoopCollector:
         j = self.row_of[k]
         if j < 0:
             return
-        s, kc, H = self.samples, self.kc, self.units
+        s, kc = self.samples, self.kc
         bwd, params = self.record.backward, self.record.params
         da = grads["da"][s]  # (S, kH)
         bwd["dh"][:, j] = grads["dh"][s]
         bwd["da"][:, j] = da
         if "dc" in grads:
             bwd["dc"][:, j] = grads["dc"][s]
-        h_prev = (kc["h0"] if k == 0 else kc["h"][k - 1])[s]
-        hd = h_prev if kc["rec_mask"] is None else h_prev * kc["rec_mask"][s]
         params["kernel"][j] = self.x[k][s].T @ da
-        if self.kind == "gru" and kc["reset_after"]:
-            dhu = np.concatenate([da[:, :2 * H], da[:, 2 * H:] * kc["r"][k][s]], axis=1)
-            params["recurrent_kernel"][j] = hd.T @ dhu
-            if "bias" in params:
-                params["bias"][j] = np.stack([da.sum(axis=0), dhu.sum(axis=0)])
-            return
-        if self.kind == "gru":
-            params["recurrent_kernel"][j, :, :2 * H] = hd.T @ da[:, :2 * H]
-            params["recurrent_kernel"][j, :, 2 * H:] = (kc["r"][k][s] * hd).T @ da[:, 2 * H:]
-        else:
-            params["recurrent_kernel"][j] = hd.T @ da
+        params["recurrent_kernel"][j] = recurrent_weight_grad(kc, k, da, s)
         if "bias" in params:
-            params["bias"][j] = da.sum(axis=0)
+            db = da.sum(axis=0)
+            if self.kind == "gru" and kc.reset_after:  # rows: input bias, recurrent bias
+                db = np.stack([db, recurrent_delta(kc, k, da, s).sum(axis=0)])
+            params["bias"][j] = db
 
 
 def loop_backward(layer: Any, record: LayerRecord) -> Callable[..., Any]:

@@ -48,7 +48,7 @@ def test_simple_rnn_matches_the_equation_step_by_step():
     for t in range(T):
         h = np.tanh(xw[t] + h @ U)
         np.testing.assert_allclose(hs[t], h, rtol=1e-12)
-    assert cache["y"].shape == (T, B, H)
+    assert cache.y.shape == (T, B, H)
 
 
 def test_lstm_matches_the_equations_and_keeps_named_gates():
@@ -63,9 +63,9 @@ def test_lstm_matches_the_equations_and_keeps_named_gates():
         h = o * np.tanh(c)
         np.testing.assert_allclose(hs[t], h, rtol=1e-12)
         np.testing.assert_allclose(cs[t], c, rtol=1e-12)
-        np.testing.assert_allclose(cache["f"][t], f, rtol=1e-12)
+        np.testing.assert_allclose(cache.f[t], f, rtol=1e-12)
     for key in ("i", "f", "g", "o", "c", "h"):
-        assert cache[key].shape == (T, B, H)
+        assert getattr(cache, key).shape == (T, B, H)
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
@@ -85,7 +85,7 @@ def test_gru_matches_the_equations(reset_after):
             ht = np.tanh(xh + (r * h) @ U[:, 2 * H:])
         h = z * h + (1 - z) * ht
         np.testing.assert_allclose(hs[t], h, rtol=1e-12)
-    assert set(cache) >= {"z", "r", "h_tilde", "h"}
+    assert all(getattr(cache, k).shape == (T, B, H) for k in ("z", "r", "h_tilde", "h"))
 
 
 def test_masked_steps_carry_the_state():
@@ -117,9 +117,9 @@ def test_recurrent_dropout_is_applied_to_the_recurrent_product_only():
 def test_gru_recurrent_dropout_keeps_the_carry_undropped():
     xw, U, h0, _ = _data(3)
     hs, cache = R.gru_forward(xw[:1], U, None, h0, None, REC_MASK, "tanh", "sigmoid", False)
-    z, ht = cache["z"][0], cache["h_tilde"][0]
+    z, ht = cache.z[0], cache.h_tilde[0]
     np.testing.assert_allclose(hs[0], z * h0 + (1 - z) * ht, rtol=1e-12)
-    r = cache["r"][0]
+    r = cache.r[0]
     expected_ht = np.tanh(xw[0, :, 2 * H:] + (r * h0 * REC_MASK) @ U[:, 2 * H:])
     np.testing.assert_allclose(ht, expected_ht, rtol=1e-12)
 

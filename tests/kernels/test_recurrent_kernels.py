@@ -10,15 +10,16 @@ not accumulate: 2e-6 absolute bounds T = 6 as well as T = 500 below.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numba
 import numpy as np
 import pytest
 
 from seqlab.functional import activations as ref_act
 from seqlab.functional import recurrent as ref
-from seqlab.kernels import fastmath, lstm_split, rnn_drivers
+from seqlab.kernels import fastmath, projection, step_products
 from seqlab.kernels import recurrent as fast
-from seqlab.kernels import threads as fast_threads
 from seqlab.kernels.smallgemm import add_recurrent_grad, gemm_acc, gemm_nt, gemm_tn_acc
 from seqlab.testing.gradcheck import check_function
 
@@ -234,14 +235,8 @@ def test_add_recurrent_grad_uses_the_dropped_state(dropout):
 @pytest.mark.parametrize("big", [False, True])
 def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, use_bias, big,
                                                                 threads, monkeypatch):
-    cell = None
-    if big:  # BLAS products of big layers; an LSTM's split into blocks of rows on threads
-        cell = "lstm"
-        monkeypatch.setattr(rnn_drivers, "BLAS_MIN_UNITS", 1)
-        monkeypatch.setattr(lstm_split, "MIN_UNITS_PER_THREAD", 1)
-        monkeypatch.setattr(lstm_split, "cores", lambda: 3)
-        monkeypatch.setattr(fast_threads, "MATMUL_MIN_ROWS", 8)
-        monkeypatch.setattr(fast_threads, "cores", lambda: 3)
+    if big:  # the BLAS products of big layers
+        monkeypatch.setattr(step_products, "BLAS_MIN_UNITS", 1)
     rng = np.random.default_rng(21)
     B, T, D, kH = 7, 5, 3, 8
     x = rng.normal(size=(B, T, D)).astype(dtype)
@@ -254,11 +249,12 @@ def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, u
     want_dx[:, order] = np.swapaxes(dxw @ W.T, 0, 1)
     want_dW = sum(x[:, s].T @ dxw[t] for t, s in enumerate(order))
     tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert projection.uses_blas(D, kH) == big
     for module in (ref, fast):
         for n in (1, 3):
             threads(n)
-            xw = module.input_projection(x, W, b, reverse, cell=cell)
-            dx, dW, db = module.input_backward(x, dxw, W, reverse, use_bias, cell=cell)
+            xw = module.input_projection(x, W, b, reverse)
+            dx, dW, db = module.input_backward(x, dxw, W, reverse, use_bias)
             np.testing.assert_allclose(xw, want_xw, rtol=tol, atol=tol)
             np.testing.assert_allclose(dx, want_dx, rtol=tol, atol=tol)
             np.testing.assert_allclose(dW, want_dW, rtol=tol, atol=tol)
@@ -310,8 +306,8 @@ def test_float32_long_sequence_errors_do_not_grow(cell):
 
 
 @pytest.mark.parametrize("cell", CELLS)
-def test_blas_step_driver_equals_the_reference(cell, monkeypatch):
-    monkeypatch.setattr(rnn_drivers, "BLAS_MIN_UNITS", 1)
+def test_blas_step_products_equal_the_reference(cell, monkeypatch):
+    monkeypatch.setattr(step_products, "BLAS_MIN_UNITS", 1)
     for masks in ("none", "both"):
         case = make_case(cell, np.float64, masks, seed=5)
         got, _ = run(fast, cell, case)
@@ -373,14 +369,34 @@ def test_masked_steps_carry_the_state_and_get_no_gradient():
 
 
 @pytest.mark.parametrize("cell", CELLS)
-def test_cache_has_the_reference_trace_arrays(cell):
+def test_cache_is_the_reference_cache(cell):
     case = make_case(cell, np.float64, "both", seed=19)
     _, mine = run(fast, cell, case)
     _, theirs = run(ref, cell, case)
-    for key, value in theirs.items():
-        assert key in mine, key
-        if isinstance(value, np.ndarray) and value.ndim == 3:  # per-step traces
-            np.testing.assert_allclose(mine[key], value, rtol=1e-10, atol=1e-12, err_msg=key)
+    assert type(mine) is type(theirs)
+    for field in dataclasses.fields(theirs):
+        want, got = getattr(theirs, field.name), getattr(mine, field.name)
+        if isinstance(want, np.ndarray):
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=field.name)
+        else:
+            assert got == want, field.name
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize(("forward", "backward"), [(fast, ref), (ref, fast)])
+def test_either_backward_reads_either_cache(cell, forward, backward):
+    """One cache layout: a fast forward's cache feeds the reference BPTT and back."""
+    case = make_case(cell, np.float64, "both", seed=23)
+    want, _ = run(ref, cell, case)
+    _, cache = run(forward, cell, case)
+    if cell == "simple_rnn":
+        got = backward.simple_rnn_backward(case["dhs"], case["dh_last"], cache)
+    elif cell == "lstm":
+        got = backward.lstm_backward(case["dhs"], case["dh_last"], case["dc_last"], cache)
+    else:
+        got = backward.gru_backward(case["dhs"], case["dh_last"], cache)
+    k = 2 if cell == "lstm" else 1
+    assert_same(got, want[k:], np.float64)
 
 
 def test_nan_input_gives_nan_output_not_a_silent_number():
@@ -423,15 +439,3 @@ def test_bad_input_is_named():
                                         "tanh")
     with pytest.raises(ValueError, match=r"simple_rnn_backward: dhs must have shape"):
         fast.simple_rnn_backward(hs[:2], c["dh_last"], cache)
-
-
-def test_supports():
-    for cell in ("simple_rnn", "lstm", "gru"):
-        for dtype in ("float32", np.float64):
-            for act in NAMES:
-                assert fast.supports(cell, act, "hard_sigmoid", dtype)
-    assert fast.supports("simple_rnn", None, None, "float32")
-    assert not fast.supports("conv1d", "tanh", "sigmoid", "float32")
-    assert not fast.supports("lstm", "softmax", "sigmoid", "float32")
-    assert not fast.supports("lstm", "tanh", "sigmoid", "float16")
-    assert not fast.supports("gru", "tanh", "sigmoid", "not a dtype")

@@ -4,8 +4,6 @@ config round trip, kernel dispatch and clear errors."""
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import numpy as np
 import pytest
@@ -13,7 +11,6 @@ import pytest
 from seqlab.config import use_kernels
 from seqlab.functional import recurrent as R
 from seqlab.layers.base import deserialize, serialize
-from seqlab.layers.recurrent import kernels_for
 from seqlab.layers.rnn_cells import GRU, LSTM, SimpleRNN
 from seqlab.layers.symbolic import Input
 
@@ -205,45 +202,34 @@ def test_config_round_trip(layer):
 
 
 # ---------------------------------------------------------------- dispatch
-def test_numpy_kernels_select_the_reference():
-    with use_kernels("numpy"):
-        assert kernels_for("gru") == (R.gru_forward, R.gru_backward)
-
-
-def test_numba_falls_back_when_the_fast_module_is_missing(monkeypatch):
-    import seqlab.kernels as pkg
-    monkeypatch.setitem(sys.modules, "seqlab.kernels.recurrent", None)  # import fails
-    monkeypatch.delattr(pkg, "recurrent", raising=False)
-    with use_kernels("numba"):
-        assert kernels_for("lstm") == (R.lstm_forward, R.lstm_backward)
-
-
-def test_numba_uses_the_fast_module_when_it_provides_the_pair(monkeypatch):
-    fake = types.ModuleType("seqlab.kernels.recurrent")
+def test_the_configured_kernels_run_and_backward_uses_the_forward_ones(monkeypatch):
+    import seqlab.kernels as K
     calls = []
+    entry = K.KERNELS["simple_rnn_forward"]
 
-    def simple_rnn_forward(*args):
-        calls.append("forward")
-        return R.simple_rnn_forward(*args)
+    def fast_forward(*args):
+        calls.append("fast")
+        return entry.fast(*args)
 
-    fake.simple_rnn_forward = simple_rnn_forward
-    fake.simple_rnn_backward = R.simple_rnn_backward
-    monkeypatch.setitem(sys.modules, "seqlab.kernels.recurrent", fake)
-    import seqlab.kernels as pkg
-    monkeypatch.setattr(pkg, "recurrent", fake, raising=False)
+    def reference_forward(*args):
+        calls.append("reference")
+        return entry.reference(*args)
+
+    monkeypatch.setitem(K.KERNELS, "simple_rnn_forward",
+                        K.Kernel(entry.equation, reference_forward, fast_forward))
+    layer = SimpleRNN(H, dtype="float64", seed=1)
     with use_kernels("numba"):
-        SimpleRNN(H)(x_data())
-        assert calls == ["forward"]
-        assert kernels_for("gru") == (R.gru_forward, R.gru_backward)  # pair incomplete
-    with use_kernels("numpy"):
-        SimpleRNN(H)(x_data())
-        assert calls == ["forward"]
+        out = layer(x_data())
+    with use_kernels("numpy"):  # the backward of the numba forward, whatever is set now
+        assert layer._cache["backward"] is K.KERNELS["simple_rnn_backward"].fast
+        layer.backward(np.ones_like(out))
+        layer(x_data())
+        assert layer._cache["backward"] is R.simple_rnn_backward
+    assert calls == ["fast", "reference"]
 
 
 @pytest.mark.parametrize("make", ALL)
 def test_numba_and_numpy_kernels_agree(make):
-    if kernels_for("lstm")[0] is R.lstm_forward:
-        pytest.skip("seqlab.kernels.recurrent (the Numba fast path) is not available")
     mask = np.array([[True, True, False, True], [False, True, True, True]])
     results = []
     for name in ("numpy", "numba"):

@@ -8,9 +8,7 @@ import numpy as np
 import pytest
 
 from seqlab.config import use_kernels
-from seqlab.functional import recurrent as R
 from seqlab.layers.base import Layer
-from seqlab.layers.recurrent import kernels_for
 from seqlab.layers.rnn_cells import GRU, LSTM, SimpleRNN
 from seqlab.testing.gradcheck import check_layer
 
@@ -27,8 +25,6 @@ CELLS = {
 @pytest.fixture(autouse=True, params=["numpy", "numba"])
 def kernels(request):
     """Every check runs with the reference kernels and with the Numba fast path."""
-    if request.param == "numba" and kernels_for("lstm")[0] is R.lstm_forward:
-        pytest.skip("seqlab.kernels.recurrent (the Numba fast path) is not available")
     with use_kernels(request.param):
         yield request.param
 

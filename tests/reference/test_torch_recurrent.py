@@ -8,10 +8,8 @@ import numpy as np
 import pytest
 
 from seqlab.config import use_kernels
-from seqlab.functional import recurrent as R
 from seqlab.interop import from_torch_gru, from_torch_lstm, from_torch_rnn
 from seqlab.layers.bidirectional import Bidirectional
-from seqlab.layers.recurrent import kernels_for
 from seqlab.layers.rnn_cells import GRU, LSTM, SimpleRNN
 
 torch = pytest.importorskip("torch")
@@ -27,8 +25,6 @@ CASES = {
 
 @pytest.fixture(params=["numpy", "numba"])
 def kernels(request):
-    if request.param == "numba" and kernels_for("lstm")[0] is R.lstm_forward:
-        pytest.skip("seqlab.kernels.recurrent (the Numba fast path) is not available")
     with use_kernels(request.param):
         yield request.param
 

@@ -1,6 +1,15 @@
-"""Readable NumPy reference of the word2vec kernels (``use_kernels("numpy")``).
+"""word2vec by SGD with negative sampling: the readable reference of the training kernel.
 
-The same algorithm as :mod:`seqlab.kernels.word2vec`, written for reading:
+One example at a time, for an input h (skip-gram: one context word's vector;
+CBOW: the sum or mean of the context's vectors) and a target word o with
+noise words n ~ count^0.75:
+
+    L = −log σ(h·v'_o) − Σ_n log σ(−h·v'_n)
+    for each word w in {o} ∪ noise:  g = (y_w − σ(h·v'_w))·α,  dh += g·v'_w,  v'_w += g·h
+    then each input word's vector += dh            (y_o = 1, y_n = 0)
+
+(``use_kernels("numpy")`` runs it.) The same algorithm as
+:mod:`seqlab.kernels.word2vec`, written for reading:
 one example at a time, with NumPy vector operations, the exact logistic
 function and a binary search (``np.searchsorted``) for the noise words instead
 of the guide table. It draws the same random numbers in the same order, so
@@ -17,8 +26,15 @@ one per center word with a non-empty context).
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
+
+#: The noise distribution: ``cum`` the cumulative table of count^0.75
+#: (integers; word v is drawn for r in [cum[v−1], cum[v])), and the fast
+#: path's lookup index into it, ``guide`` and ``shift``
+#: (:func:`seqlab.embeddings.sampling.guide_table`; the reference searches ``cum``).
+NoiseTable = namedtuple("NoiseTable", "cum guide shift")
 
 _MASK64 = (1 << 64) - 1
 _MULT = 0x2545F4914F6CDD1D
@@ -74,13 +90,14 @@ def _example(h: np.ndarray, target: int, noise: list[int], syn1neg: np.ndarray,
 
 
 def train_job(syn0: np.ndarray, syn1neg: np.ndarray, ids: np.ndarray, starts: np.ndarray,
-              s0: int, s1: int, sample_int: np.ndarray, cum: np.ndarray, window: int,
+              s0: int, s1: int, sample_int: np.ndarray, noise: NoiseTable, window: int,
               negative: int, alpha0: float, alpha1: float, words_done: int, total_words: int,
               state: int, compute_loss: bool, sg: bool, cbow_mean: bool = True
               ) -> tuple[int, int, int, float, int, int]:
     """Train one job in place; returns the kernels' tuple (words_seen, words_kept,
     examples, loss_sum, loss_examples, state)."""
     rng = _Random(state)
+    cum = noise.cum
     pending = _draw(rng, cum, negative)
     seen = n_kept = examples = measured = 0
     loss = 0.0
@@ -99,12 +116,12 @@ def train_job(syn0: np.ndarray, syn1neg: np.ndarray, ids: np.ndarray, starts: np
                        if j != i]
             pairs = [[c] for c in context] if sg else ([context] if context else [])
             for inputs in pairs:
-                noise, pending = pending, _draw(rng, cum, negative)
+                noise_words, pending = pending, _draw(rng, cum, negative)
                 h = syn0[inputs].sum(axis=0)  # (E,)
                 if not sg and cbow_mean:
                     h = h / np.float32(len(inputs))
                 measure = compute_loss and examples % LOSS_EVERY == 0
-                dh, ex_loss = _example(h.astype(np.float32), kept[i], noise, syn1neg, alpha,
+                dh, ex_loss = _example(h.astype(np.float32), kept[i], noise_words, syn1neg, alpha,
                                        measure)
                 if not sg and not cbow_mean:
                     dh = dh / np.float32(len(inputs))
