@@ -4,13 +4,13 @@
     backward:  dx[b, t'] = dxw[t, b] Wᵀ;   dW = Σ x[b, t']ᵀ dxw[t, b];   db = Σ dxw[t, b]
 
 with t' = t, or T − 1 − t for go_backwards (the loop runs the steps reversed).
-Same results as :func:`seqlab.functional.recurrent.input_projection` and
-``input_backward``; :mod:`seqlab.kernels.recurrent` chooses between them.
+Same arguments and results as :func:`seqlab.functional.recurrent.input_projection`
+and ``input_backward``.
 
 Why compiled for small layers: these products take as long here as in BLAS,
 but BLAS's own worker threads keep spinning after each call and take a core
 from the compiled time loop that follows (measurements in
-``benchmarks/results/recurrent.md``). It also reads x in place, with no
+``benchmarks/results/kernel_design_notes.md``). It also reads x in place, with no
 time-major copy.
 
 Big layers (:func:`uses_blas`) use BLAS with its own threads, as their

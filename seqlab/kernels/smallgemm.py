@@ -9,22 +9,16 @@ first row, c0 a gate block's first column): ĥU in the forward loop (gemm_acc),
 da·Uᵀ in BPTT (gemm_nt, reading U as it is stored), and the step's share of
 the weight gradient dU += ĥᵀ da (gemm_tn_acc), taken while da is still in cache.
 
-Why not BLAS: inside a Numba loop BLAS is reachable only through SciPy (not a
-dependency) and would have to be held to one thread. Measured float32 on one
-core of the machine it was tuned on (an AVX-512 EPYC; one-thread OpenBLAS in
-brackets): 128 × 32 · 32 × 128 (ĥU of a 32-unit LSTM) 70 GFLOP/s (95),
-128 × 128 · 128 × 32 (its da·Uᵀ) 40 (105), 64 × 256 · 256 × 1024 60 (80).
-Calling BLAS once per step from Python costs about as much in overhead as it
-saves below H = 256, so the compiled loop keeps its own products there, and
-BLAS takes over from there on (:mod:`seqlab.kernels.rnn_drivers`).
+Why not BLAS: below a few hundred units the call into BLAS costs about as
+much as it saves, so the loops keep these products; from
+``step_products.BLAS_MIN_UNITS`` units on BLAS takes over
+(measurements in ``benchmarks/results/kernel_design_notes.md``).
 
 How: gemm_acc and gemm_tn_acc update two output rows per pass, sharing every
 load of M, and fold four rows of M into each update, so one pass over the N
 columns does 8 FMAs per 4 loads of M and 2 stores of the output — a contiguous
 loop that LLVM vectorises. gemm_nt is for a short N (da·Uᵀ: N = H, K = 4H):
 2 × 4 dot products along K at once, each vectorised with its own accumulator.
-Measured in a hot loop (float32, one core): da·Uᵀ of a 32-unit LSTM 65 GFLOP/s
-by gemm_nt against 56 by gemm_acc on Uᵀ.
 """
 
 from __future__ import annotations
