@@ -8,7 +8,7 @@
     model.fit(x, y, epochs=10, batch_size=128, validation_split=0.2)
 """
 
-from seqlab import callbacks, config, layers, losses, metrics, optimizers
+from seqlab import callbacks, config, layers, losses, metrics, optim
 from seqlab.config import floatx, set_floatx, set_kernels, use_floatx, use_kernels
 from seqlab.layers import Input
 from seqlab.models import Model, Sequential, load_model
@@ -27,7 +27,7 @@ __all__ = [
     "load_model",
     "losses",
     "metrics",
-    "optimizers",
+    "optim",
     "set_floatx",
     "set_kernels",
     "set_random_seed",

@@ -17,8 +17,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from seqlab.functional import losses as F
+from seqlab.registry import Registry
 
 Kernel = Callable[..., tuple[float, Any]]
+
+
+#: Every Loss class by the name configs use (see :mod:`seqlab.registry`).
+LOSSES: Registry[Loss] = Registry("loss class")
 
 
 class Loss:
@@ -32,6 +37,11 @@ class Loss:
     _backward: ClassVar[Callable[[float, Any], tuple[None, np.ndarray]]]
     alias: ClassVar[str] = ""
     takes_logits: ClassVar[bool] = False
+
+    def __init_subclass__(cls, aliases: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own_alias = cls.__dict__.get("alias")  # not one inherited from a built-in loss
+        LOSSES.add(cls, (own_alias, *aliases) if own_alias else aliases)
 
     def __init__(self, from_logits: bool = False, name: str | None = None):
         if not isinstance(from_logits, (bool, np.bool_)):
@@ -101,7 +111,7 @@ class SparseCategoricalCrossentropy(Loss):
     takes_logits = True
 
 
-class MeanSquaredError(Loss):
+class MeanSquaredError(Loss, aliases=("mse",)):
     """Mean of (y_pred − y_true)²."""
 
     _forward = staticmethod(F.mean_squared_error)
@@ -112,7 +122,7 @@ class MeanSquaredError(Loss):
         super().__init__(from_logits=False, name=name)
 
 
-class MeanAbsoluteError(Loss):
+class MeanAbsoluteError(Loss, aliases=("mae",)):
     """Mean of |y_pred − y_true|."""
 
     _forward = staticmethod(F.mean_absolute_error)
@@ -123,23 +133,6 @@ class MeanAbsoluteError(Loss):
         super().__init__(from_logits=False, name=name)
 
 
-_CLASSES: dict[str, type[Loss]] = {
-    cls.__name__: cls
-    for cls in (BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-                MeanSquaredError, MeanAbsoluteError)
-}
-
-_ALIASES: dict[str, type[Loss]] = {
-    "binary_crossentropy": BinaryCrossentropy,
-    "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-    "mean_squared_error": MeanSquaredError,
-    "mse": MeanSquaredError,
-    "mean_absolute_error": MeanAbsoluteError,
-    "mae": MeanAbsoluteError,
-    **_CLASSES,
-}
-
 
 def get(identifier: str | Loss) -> Loss:
     """A Loss from a string alias (``"mse"``, ``"binary_crossentropy"``, a class
@@ -149,9 +142,9 @@ def get(identifier: str | Loss) -> Loss:
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier)
+        cls = LOSSES.find(identifier)
         if cls is None:
-            raise ValueError(f"unknown loss {identifier!r}; valid names: {sorted(_ALIASES)}")
+            raise ValueError(f"unknown loss {identifier!r}; valid names: {LOSSES.names()}")
         return cls()
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
@@ -165,21 +158,14 @@ def serialize(loss: Loss) -> dict[str, Any]:
     """``{"class_name": ..., "config": ...}`` (JSON-safe)."""
     if not isinstance(loss, Loss):
         raise TypeError(f"serialize expects a seqlab.losses.Loss, got {loss!r}")
-    return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    return LOSSES.serialize(loss)
 
 
 def deserialize(spec: dict[str, Any] | str) -> Loss:
     """Rebuild a Loss from ``serialize`` output (or a string alias)."""
     if isinstance(spec, str):
         return get(spec)
-    if not isinstance(spec, dict) or "class_name" not in spec:
-        raise ValueError(f"expected {{'class_name': ..., 'config': ...}}, got {spec!r}")
-    cls = _CLASSES.get(spec["class_name"])
-    if cls is None:
-        raise ValueError(
-            f"unknown loss class {spec['class_name']!r}; known: {sorted(_CLASSES)}"
-        )
-    return cls.from_config(dict(spec.get("config", {})))
+    return LOSSES.deserialize(spec)
 
 
 __all__ = [

@@ -26,6 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.registry import Registry
+
+#: Every Metric class by the name configs use (see :mod:`seqlab.registry`).
+METRICS: Registry[Metric] = Registry("metric class")
+
 
 class Metric:
     """Base class: ``update_state(y_true, y_pred)``, ``result()``, ``reset_state()``.
@@ -35,6 +40,10 @@ class Metric:
     """
 
     default_name = "metric"
+
+    def __init_subclass__(cls, aliases: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        METRICS.add(cls, aliases)
 
     def __init__(self, name: str | None = None):
         self.name = name if name is not None else self.default_name
@@ -61,6 +70,10 @@ class Metric:
     def get_config(self) -> dict[str, Any]:
         return {"name": self.name}
 
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Metric:
+        return cls(**config)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} result={self.result():.6g}>"
 
@@ -81,7 +94,7 @@ def _match_binary(name: str, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarr
     )
 
 
-class BinaryAccuracy(Metric):
+class BinaryAccuracy(Metric, aliases=("binary_accuracy",)):
     """Share of output units where ``(P > threshold)`` equals the 0/1 target."""
 
     default_name = "binary_accuracy"
@@ -100,7 +113,7 @@ class BinaryAccuracy(Metric):
         return {"name": self.name, "threshold": self.threshold}
 
 
-class CategoricalAccuracy(Metric):
+class CategoricalAccuracy(Metric, aliases=("categorical_accuracy",)):
     """Share of samples (or steps) where the arg-max class of P and of one-hot Y agree."""
 
     default_name = "categorical_accuracy"
@@ -115,7 +128,7 @@ class CategoricalAccuracy(Metric):
         return np.argmax(y_pred, axis=-1) == np.argmax(y_true, axis=-1)
 
 
-class SparseCategoricalAccuracy(Metric):
+class SparseCategoricalAccuracy(Metric, aliases=("sparse_categorical_accuracy",)):
     """Share of samples (or steps) where argmax_V P equals the integer label."""
 
     default_name = "sparse_categorical_accuracy"
@@ -132,7 +145,7 @@ class SparseCategoricalAccuracy(Metric):
         return np.argmax(y_pred, axis=-1) == labels
 
 
-class MeanAbsoluteError(Metric):
+class MeanAbsoluteError(Metric, aliases=("mae", "mean_absolute_error")):
     """Mean of |P − Y| over every element."""
 
     default_name = "mean_absolute_error"
@@ -142,7 +155,7 @@ class MeanAbsoluteError(Metric):
         return np.abs(y_pred.astype(np.float64) - y_true)
 
 
-class MeanSquaredError(Metric):
+class MeanSquaredError(Metric, aliases=("mse", "mean_squared_error")):
     """Mean of (P − Y)² over every element."""
 
     default_name = "mean_squared_error"
@@ -152,28 +165,12 @@ class MeanSquaredError(Metric):
         return np.square(y_pred.astype(np.float64) - y_true)
 
 
-_CLASSES: dict[str, type[Metric]] = {
-    cls.__name__: cls
-    for cls in (BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
-                MeanAbsoluteError, MeanSquaredError)
-}
-
-_ALIASES: dict[str, type[Metric]] = {
-    "binary_accuracy": BinaryAccuracy,
-    "categorical_accuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError,
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-}
-
 ACCURACY_ALIASES = ("accuracy", "acc")
 
 
 def valid_names() -> list[str]:
     """Every string ``get`` accepts."""
-    return sorted([*_ALIASES, *ACCURACY_ALIASES])
+    return sorted([*METRICS.names(), *ACCURACY_ALIASES])
 
 
 def _loss_name(loss: Any) -> str:
@@ -214,8 +211,9 @@ def get(identifier: Any, loss: Any = None, output_shape: tuple | None = None) ->
     if isinstance(identifier, str):
         if identifier in ACCURACY_ALIASES:
             return accuracy_for(loss, output_shape)(name=identifier)
-        if identifier in _ALIASES:
-            return _ALIASES[identifier](name=identifier)
+        cls = METRICS.find(identifier)
+        if cls is not None:
+            return cls(name=identifier)
         raise ValueError(f"unknown metric {identifier!r}; valid names: {valid_names()}")
     raise TypeError(
         f"metric must be a name ({valid_names()}) or a seqlab.metrics.Metric, "
@@ -225,22 +223,12 @@ def get(identifier: Any, loss: Any = None, output_shape: tuple | None = None) ->
 
 def serialize(metric: Metric) -> dict[str, Any]:
     """``{"class_name": ..., "config": ...}`` (JSON-safe)."""
-    if type(metric).__name__ not in _CLASSES:
-        raise ValueError(
-            f"metric {metric!r} is not a built-in seqlab metric and cannot be saved; "
-            f"known: {sorted(_CLASSES)}"
-        )
-    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return METRICS.serialize(metric)
 
 
 def deserialize(spec: dict[str, Any]) -> Metric:
     """Rebuild a metric from ``serialize`` output."""
-    if not isinstance(spec, dict) or "class_name" not in spec:
-        raise ValueError(f"expected {{'class_name': ..., 'config': ...}}, got {spec!r}")
-    cls = _CLASSES.get(spec["class_name"])
-    if cls is None:
-        raise ValueError(f"unknown metric class {spec['class_name']!r}; known: {sorted(_CLASSES)}")
-    return cls(**dict(spec.get("config", {})))
+    return METRICS.deserialize(spec)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ import numpy as np
 
 from seqlab import config, initializers, trace_hook
 from seqlab.random import make_rng
+from seqlab.registry import Registry
 
 Shape = tuple
 
@@ -80,12 +81,11 @@ class Layer:
     """
 
     supports_masking: ClassVar[bool] = False
-    _registry: ClassVar[dict[str, type[Layer]]] = {}
     _name_counts: ClassVar[dict[str, int]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        Layer._registry[cls.__name__] = cls
+        LAYERS.add(cls)
 
     def __init__(
         self,
@@ -102,7 +102,7 @@ class Layer:
             raise ValueError(
                 f"layer {self.name!r}: dtype must be 'float32' or 'float64', got {self.dtype!r}"
             )
-        self.trainable = trainable
+        self._trainable = bool(trainable)
         self.input_shape_arg = tuple(input_shape) if input_shape is not None else None
         self.seed = seed
         self.built = False
@@ -141,8 +141,11 @@ class Layer:
         return param
 
     def add_sublayer(self, layer: Layer) -> Layer:
-        """Register a layer whose parameters belong to this one (wrappers)."""
+        """Register a layer whose parameters belong to this one (wrappers); a frozen
+        wrapper freezes it."""
         self._sublayers.append(layer)
+        if not self._trainable:
+            layer.trainable = False
         return layer
 
     @property
@@ -152,6 +155,24 @@ class Layer:
         for sub in self._sublayers:
             params.extend(sub.weights)
         return params
+
+    @property
+    def trainable(self) -> bool:
+        """Whether training updates this layer. Setting it sets it on every layer
+        inside (a wrapper's or model's), as in Keras; a frozen layer's weights
+        collect no gradient (see :meth:`trains`)."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for sub in self._sublayers:
+            sub.trainable = value
+
+    def trains(self, param: Parameter | None) -> bool:
+        """Whether ``backward`` adds into ``param.grad``: not for a frozen layer or
+        parameter (``trainable=False``), nor for a missing one (None)."""
+        return param is not None and self._trainable and param.trainable
 
     @property
     def trainable_weights(self) -> list[Parameter]:
@@ -297,17 +318,15 @@ class Layer:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
 
 
+#: Every Layer class by the name configs use (see :mod:`seqlab.registry`).
+LAYERS: Registry[Layer] = Registry("layer class")
+
+
 def serialize(layer: Layer) -> dict[str, Any]:
     """``{"class_name": ..., "config": ...}`` for a layer (JSON-safe)."""
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    return LAYERS.serialize(layer)
 
 
 def deserialize(spec: dict[str, Any]) -> Layer:
     """Rebuild a layer from ``serialize`` output."""
-    if not isinstance(spec, dict) or "class_name" not in spec or "config" not in spec:
-        raise ValueError(f"expected {{'class_name': ..., 'config': ...}}, got {spec!r}")
-    name = spec["class_name"]
-    cls = Layer._registry.get(name)
-    if cls is None:
-        raise ValueError(f"unknown layer class {name!r}; known: {sorted(Layer._registry)}")
-    return cls.from_config(dict(spec["config"]))
+    return LAYERS.deserialize(spec)

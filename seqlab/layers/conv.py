@@ -108,10 +108,10 @@ class Conv1D(Layer):
             raise ValueError(f"{self._who()}: expected dout of shape {y.shape}, got {dout.shape}")
         dz = activation_backward(self.activation, y, dout)
         dx, dW, db = conv1d_backward(dz, conv_cache)
-        if self.trainable:
+        if self.trains(self.kernel):
             self.kernel.grad += dW
-            if self.bias is not None:
-                self.bias.grad += db
+        if self.trains(self.bias):
+            self.bias.grad += db
         return dx
 
     def compute_output_shape(self, input_shape: Sequence[int | None]) -> tuple:
@@ -139,5 +139,3 @@ class Conv1D(Layer):
             "bias_initializer": initializers.name_of(self.bias_initializer),
         }
 
-
-Convolution1D = Conv1D  # Keras' alias

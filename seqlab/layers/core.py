@@ -73,10 +73,10 @@ class Dense(Layer):
             rec.on_backward(self, dout)
         dz = activation_backward(self.activation, y, dout)
         dx, dW, db = dense_backward(dz, dense_cache)
-        if self.trainable:
+        if self.trains(self.kernel):
             self.kernel.grad += dW
-            if self.bias is not None:
-                self.bias.grad += db
+        if self.trains(self.bias):
+            self.bias.grad += db
         return dx
 
     def compute_output_shape(self, input_shape: Sequence[int | None]) -> tuple:

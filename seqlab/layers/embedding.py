@@ -102,7 +102,7 @@ class Embedding(Layer):
     def backward(self, dout: np.ndarray) -> None:
         """Adds dW into ``embeddings.grad``; returns None (ids get no gradient)."""
         ids = self._require_cache()
-        if self.trainable and self.embeddings.trainable:
+        if self.trains(self.embeddings):
             E = self.output_dim
             if dout.shape != (*ids.shape, E):
                 raise ValueError(

@@ -66,9 +66,9 @@ class RNNBase(Layer, ABC):
         self.units = checks.positive_int(f"layer {who!r}", "units", units)
         self.activation = check_activation(who, "activation", activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.name_of(kernel_initializer)
-        self.recurrent_initializer = initializers.name_of(recurrent_initializer)
-        self.bias_initializer = initializers.name_of(bias_initializer)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
         self.dropout = checks.rate(f"layer {who!r}", "dropout", dropout)
         self.recurrent_dropout = checks.rate(f"layer {who!r}", "recurrent_dropout", recurrent_dropout)
         self.return_sequences = bool(return_sequences)
@@ -286,9 +286,11 @@ class RNNBase(Layer, ABC):
         dxw, dU, drb, dstates0 = self._loop_backward(backward, dhs, dlast, c["kernel"])
         dx, dW, db_in = c["input_backward"](c["inputs"], dxw, self.kernel.value,
                                             self.go_backwards, self.use_bias)
-        self.kernel.grad += dW
-        self.recurrent_kernel.grad += dU
-        if self.use_bias:
+        if self.trains(self.kernel):
+            self.kernel.grad += dW
+        if self.trains(self.recurrent_kernel):
+            self.recurrent_kernel.grad += dU
+        if self.trains(self.bias):
             self._add_bias_grad(db_in, drb)
         if c["dropout_mask"] is not None:
             dx *= c["dropout_mask"][:, None, :]
@@ -318,9 +320,9 @@ class RNNBase(Layer, ABC):
         cfg = super().get_config()
         cfg.update(
             units=self.units, activation=self.activation, use_bias=self.use_bias,
-            kernel_initializer=self.kernel_initializer,
-            recurrent_initializer=self.recurrent_initializer,
-            bias_initializer=self.bias_initializer, dropout=self.dropout,
+            kernel_initializer=initializers.name_of(self.kernel_initializer),
+            recurrent_initializer=initializers.name_of(self.recurrent_initializer),
+            bias_initializer=initializers.name_of(self.bias_initializer), dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout, return_sequences=self.return_sequences,
             return_state=self.return_state, go_backwards=self.go_backwards,
             stateful=self.stateful, zero_output_for_mask=self.zero_output_for_mask,

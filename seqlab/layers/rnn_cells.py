@@ -19,7 +19,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from seqlab import initializers
 from seqlab.layers.base import Parameter
 from seqlab.layers.recurrent import RNNBase
 from seqlab.layers.rnn_args import check_activation
@@ -73,7 +72,7 @@ class LSTM(RNNBase):
 
     def _build_bias(self) -> Parameter:
         H = self.units
-        init = initializers.get(self.bias_initializer)
+        init = self.bias_initializer
         if not self.unit_forget_bias:
             return self.add_weight("bias", (4 * H,), init)
 

@@ -115,7 +115,7 @@ class InputLayer(Layer):
     """The source of a graph: holds the shape and dtype of one model input."""
 
     def __init__(self, shape: Sequence[int | None], dtype: str | None = None,
-                 name: str | None = None, sparse: bool = False):
+                 name: str | None = None):
         super().__init__(name=name, dtype=None)
         self.shape = (None, *tuple(shape))
         self.input_dtype = np.dtype(dtype).name if dtype is not None else self.dtype

@@ -11,7 +11,7 @@ from typing import Any
 from seqlab.optim import schedules
 from seqlab.optim.adagrad import Adagrad
 from seqlab.optim.adam import Adam
-from seqlab.optim.base import Optimizer
+from seqlab.optim.base import OPTIMIZERS, Optimizer
 from seqlab.optim.clipping import clip_by_global_norm, clip_by_norm, clip_by_value, global_norm
 from seqlab.optim.rmsprop import RMSprop
 from seqlab.optim.schedules import (
@@ -44,34 +44,18 @@ __all__ = [
     "serialize",
 ]
 
-_ALIASES: dict[str, type[Optimizer]] = {
-    "sgd": SGD,
-    "rmsprop": RMSprop,
-    "adam": Adam,
-    "adagrad": Adagrad,
-}
-
-
 def serialize(optimizer: Optimizer) -> dict[str, Any]:
     """``{"class_name": ..., "config": ...}`` (JSON-safe, state not included)."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"expected a seqlab Optimizer, got {type(optimizer).__name__}")
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    return OPTIMIZERS.serialize(optimizer)
 
 
 def deserialize(spec: dict[str, Any] | str) -> Optimizer:
     """Rebuild an optimizer from ``serialize`` output (or a string alias)."""
     if isinstance(spec, str):
         return get(spec)
-    if not isinstance(spec, dict) or "class_name" not in spec or "config" not in spec:
-        raise ValueError(f"optimizer: expected {{'class_name': ..., 'config': ...}}, got {spec!r}")
-    name = spec["class_name"]
-    cls = Optimizer._registry.get(name) or _ALIASES.get(str(name).lower())
-    if cls is None:
-        raise ValueError(
-            f"unknown optimizer class {name!r}; known: {sorted(Optimizer._registry)}"
-        )
-    return cls.from_config(spec["config"])
+    return OPTIMIZERS.deserialize(spec)
 
 
 def get(identifier: str | Optimizer | dict[str, Any]) -> Optimizer:
@@ -82,13 +66,13 @@ def get(identifier: str | Optimizer | dict[str, Any]) -> Optimizer:
     if isinstance(identifier, dict):
         return deserialize(identifier)
     if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier.lower())
+        cls = OPTIMIZERS.find(identifier) or OPTIMIZERS.find(identifier.lower())
         if cls is None:
             raise ValueError(
-                f"unknown optimizer {identifier!r}; valid names: {sorted(_ALIASES)}"
+                f"unknown optimizer {identifier!r}; valid names: {OPTIMIZERS.names()}"
             )
         return cls()
     raise TypeError(
-        f"optimizer must be a name ({sorted(_ALIASES)}), an Optimizer or a dict, "
+        f"optimizer must be a name ({OPTIMIZERS.names()}), an Optimizer or a dict, "
         f"got {type(identifier).__name__} {identifier!r}"
     )

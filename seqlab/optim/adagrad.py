@@ -12,7 +12,7 @@ from seqlab.optim.schedules import LearningRateSchedule
 __all__ = ["Adagrad"]
 
 
-class Adagrad(Optimizer):
+class Adagrad(Optimizer, aliases=("adagrad",)):
     """Per-coordinate rates from the sum of squared gradients. With the
     accumulator a ("accumulator") starting at ``initial_accumulator_value``:
 

@@ -13,7 +13,7 @@ from seqlab.optim.schedules import LearningRateSchedule
 __all__ = ["Adam"]
 
 
-class Adam(Optimizer):
+class Adam(Optimizer, aliases=("adam",)):
     """Adaptive moment estimation. For parameter w and gradient g at update
     t = iterations + 1, with m ("momentum"), v ("velocity") and v̂
     ("velocity_hat", amsgrad only) zeros at start:

@@ -33,19 +33,23 @@ from seqlab.optim import clipping
 from seqlab.optim.schedules import LearningRateSchedule
 from seqlab.optim.schedules import deserialize as deserialize_schedule
 from seqlab.optim.schedules import serialize as serialize_schedule
+from seqlab.registry import Registry
 
 __all__ = ["Optimizer"]
+
+
+#: Every Optimizer class by the name configs use (see :mod:`seqlab.registry`).
+OPTIMIZERS: Registry[Optimizer] = Registry("optimizer class")
 
 
 class Optimizer:
     """Base class. Subclasses set ``slot_names()`` and implement ``update_step``."""
 
-    _registry: ClassVar[dict[str, type[Optimizer]]] = {}
     _default_name: ClassVar[str] = "optimizer"
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, aliases: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        Optimizer._registry[cls.__name__] = cls
+        OPTIMIZERS.add(cls, aliases)
 
     def __init__(
         self,

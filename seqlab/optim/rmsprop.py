@@ -12,7 +12,7 @@ from seqlab.optim.schedules import LearningRateSchedule
 __all__ = ["RMSprop"]
 
 
-class RMSprop(Optimizer):
+class RMSprop(Optimizer, aliases=("rmsprop",)):
     """Divide the step by a running root-mean-square of the gradients.
 
     For parameter w and gradient g, with v ("velocity"), ḡ ("average_gradient",

@@ -19,9 +19,10 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from seqlab import checks
+from seqlab.registry import Registry
 
 __all__ = [
     "CosineDecay",
@@ -46,14 +47,17 @@ def _step(owner: str, step: Any) -> float:
     return value
 
 
+#: Every schedule class by the name configs use (see :mod:`seqlab.registry`).
+SCHEDULES: Registry[LearningRateSchedule] = Registry("learning-rate schedule")
+
+
 class LearningRateSchedule:
     """Base class: ``schedule(step) -> float``; ``get_config``/``from_config``."""
 
-    _registry: ClassVar[dict[str, type[LearningRateSchedule]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        LearningRateSchedule._registry[cls.__name__] = cls
+        SCHEDULES.add(cls)
 
     def __call__(self, step: float) -> float:
         raise NotImplementedError(f"{type(self).__name__} must implement __call__(step)")
@@ -200,19 +204,9 @@ def serialize(schedule: LearningRateSchedule) -> dict[str, Any]:
     """``{"class_name": ..., "config": ...}`` (JSON-safe)."""
     if not isinstance(schedule, LearningRateSchedule):
         raise TypeError(f"expected a LearningRateSchedule, got {type(schedule).__name__}")
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    return SCHEDULES.serialize(schedule)
 
 
 def deserialize(spec: dict[str, Any]) -> LearningRateSchedule:
     """Rebuild a schedule from ``serialize`` output."""
-    if not isinstance(spec, dict) or "class_name" not in spec or "config" not in spec:
-        raise ValueError(
-            f"learning-rate schedule: expected {{'class_name': ..., 'config': ...}}, got {spec!r}"
-        )
-    cls = LearningRateSchedule._registry.get(spec["class_name"])
-    if cls is None:
-        raise ValueError(
-            f"unknown learning-rate schedule {spec['class_name']!r}; known: "
-            f"{sorted(LearningRateSchedule._registry)}"
-        )
-    return cls.from_config(dict(spec["config"]))
+    return SCHEDULES.deserialize(spec)

@@ -12,7 +12,7 @@ from seqlab.optim.schedules import LearningRateSchedule
 __all__ = ["SGD"]
 
 
-class SGD(Optimizer):
+class SGD(Optimizer, aliases=("sgd",)):
     """Gradient descent. For parameter w, gradient g and velocity m (zeros at start):
 
         momentum = 0:   w ← w − lr · g

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from seqlab import trace_hook as hook
-from seqlab.layers.base import Layer
+from seqlab.layers.base import LAYERS, Layer
 from seqlab.trace.capture import capture_backward, capture_forward, loop_backward
 from seqlab.trace.records import (
     RECURRENT_KINDS,
@@ -68,9 +68,9 @@ def traceable_layers(root: Layer) -> list[Layer]:
 
 def _known_kinds() -> set[str]:
     kinds = {"recurrent", *RECURRENT_KINDS}
-    for cls_name in Layer._registry:
-        kinds.add(snake_case(cls_name))
-        kinds.add(cls_name)
+    for cls in LAYERS.classes():
+        kinds.add(snake_case(cls.__name__))
+        kinds.add(cls.__name__)
     return kinds
 
 
@@ -96,7 +96,7 @@ def select_layers(root: Layer, spec: LayerSpec) -> list[Layer]:
             hits = [x for x in available if x.name == item]
             what = f"layer named {item!r}"
             if not hits:
-                key = item if item in Layer._registry else snake_case(item)
+                key = item if LAYERS.find(item) is not None else snake_case(item)
                 if key not in _known_kinds() and item not in _known_kinds():
                     raise UnknownLayerError(
                         f"{owner} has no layer named {item!r} and {item!r} is not a layer "

@@ -193,7 +193,7 @@ def test_get_aliases_and_unknown_name_lists_valid_ones():
     assert isinstance(get("adam"), Adam)
     opt = SGD()
     assert get(opt) is opt
-    with pytest.raises(ValueError, match=r"valid names: \['adagrad', 'adam', 'rmsprop', 'sgd'\]"):
+    with pytest.raises(ValueError, match=r"valid names: \['Adagrad', 'Adam', 'RMSprop', 'SGD', 'adagrad', 'adam', 'rmsprop', 'sgd'\]"):
         get("adamw")
     with pytest.raises(TypeError, match="optimizer must be"):
         get(3)
