@@ -21,6 +21,7 @@ The backward pass uses the implementations chosen at the forward call.
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -30,6 +31,7 @@ import numpy as np
 from seqlab import checks, initializers, trace_hook
 from seqlab.kernels import chosen
 from seqlab.layers.base import Layer, Parameter
+from seqlab.layers.padding_check import PaddingWarning, padding_message, trailing_padding
 from seqlab.layers.rnn_args import check_activation, merge_initial_state
 
 
@@ -77,6 +79,7 @@ class RNNBase(Layer, ABC):
         self.stateful = bool(stateful)
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states: list[np.ndarray] | None = None
+        self._padding_warned = False
         self.input_dim: int | None = None
         self.kernel: Parameter | None = None
         self.recurrent_kernel: Parameter | None = None
@@ -149,6 +152,8 @@ class RNNBase(Layer, ABC):
         self._check_last_dim(x, self.input_dim)
         B, T, D = x.shape
         step_mask = self._step_mask(mask, B, T)  # (T, B) time-major, processing order
+        if step_mask is None and not self.go_backwards:
+            self._warn_unmasked_padding(x)
         states0 = self._initial_states(given, B)
         in_mask, rec_mask = self._dropout_masks(training, B, D)
 
@@ -195,6 +200,16 @@ class RNNBase(Layer, ABC):
         if self.go_backwards:
             steps = steps[::-1]
         return np.ascontiguousarray(steps)
+
+    def _warn_unmasked_padding(self, x: np.ndarray) -> None:
+        """Warn once per layer when post-padding arrives without a mask (padding_check)."""
+        if self._padding_warned:
+            return
+        found = trailing_padding(x)
+        if found is not None:
+            self._padding_warned = True
+            warnings.warn(padding_message(self.name, type(self).__name__, *found, x.shape[1]),
+                          PaddingWarning, stacklevel=4)
 
     def _initial_states(self, given: list[np.ndarray], B: int) -> list[np.ndarray]:
         n, H = len(self._state_names), self.units
