@@ -69,8 +69,8 @@ def _integer(minimum: int) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            value = minimum - 1
-        if value < minimum:
+            value = None
+        if value is None or value < minimum:
             raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
         return value
     return parse
@@ -84,8 +84,9 @@ def _number(low: float, high: float, *, low_open: bool = False) -> Callable[[str
         try:
             value = float(text)
         except ValueError:
-            value = math.nan
-        if not ((low < value) if low_open else (low <= value)) or not value <= high:
+            value = math.nan  # fails both comparisons below, like a NaN given as text
+        above_low = value > low if low_open else value >= low
+        if not (above_low and value <= high):
             raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
         return value
     return parse

@@ -130,8 +130,7 @@ def _vector_width(line: bytes) -> int | None:
     if len(parts) < 2:
         return None
     try:
-        with np.errstate(over="ignore"):
-            np.array(parts[1:], dtype=np.float32)
+        np.array(parts[1:], dtype=np.float32)
     except ValueError:
         return None
     return len(parts) - 1
@@ -156,7 +155,9 @@ def read_vectors(path: str | os.PathLike, binary: bool | None = None,
     except (LookupError, TypeError):
         raise ValueError("read_vectors: errors must be a codec error handler such as 'strict', "
                          f"'replace', 'ignore' or 'backslashreplace', got {errors!r}") from None
-    with _open_read(path) as handle:
+    # text values beyond float32's range read as inf (no RuntimeWarning); they are counted
+    # with the NaN and infinite values by _warn_non_finite
+    with _open_read(path) as handle, np.errstate(over="ignore"):
         first = handle.readline()
         if not first:
             raise ValueError(f"{path}: the file is empty; expected word vectors")
@@ -225,12 +226,12 @@ def _warn_non_finite(path: Path, keys: list[str], vectors: np.ndarray, unit: str
     with np.errstate(over="ignore", invalid="ignore"):
         suspects = np.flatnonzero(~np.isfinite(vectors.sum(axis=1)))  # a superset, cheaply
     bad = ~np.isfinite(vectors[suspects])  # (S, E)
-    rows = suspects[bad.any(axis=1)]
-    if rows.size == 0:
+    hits = np.flatnonzero(bad.any(axis=1))  # indices into suspects
+    if hits.size == 0:
         return
-    first = int(rows[0])
-    column = int(np.flatnonzero(~np.isfinite(vectors[first]))[0])
-    warnings.warn(f"{path}: {int(bad.sum())} values in {rows.size} vectors are NaN or infinite "
+    first = int(suspects[hits[0]])
+    column = int(np.argmax(bad[hits[0]]))
+    warnings.warn(f"{path}: {int(bad.sum())} values in {hits.size} vectors are NaN or infinite "
                   f"(text values beyond float32's range read as infinite); the first is value "
                   f"{column + 1} of word {keys[first]!r} at {unit} {positions[first]}. They are "
                   "kept as read: similarities with these words are NaN, and querying them "
@@ -267,8 +268,7 @@ def _read_text(handle: IO[bytes], path: Path, pending: bytes | None,
                 if dim <= 0:
                     raise ValueError(f"{path}: line {line_no}: expected a word followed by "
                                      f"numbers, got {text[:80]!r}")
-            with np.errstate(over="ignore"):  # beyond float32 -> inf, counted below
-                values = _parse_values(parts, path, line_no, dim, hint if line_no == 2 else "")
+            values = _parse_values(parts, path, line_no, dim, hint if line_no == 2 else "")
             entries += 1
             if parts[0] in seen:
                 warnings.warn(f"{path}: line {line_no}: duplicate word {parts[0]!r}, keeping "
