@@ -8,6 +8,7 @@ from seqlab.embeddings.evaluation import (
     evaluate_word_pairs,
     pearson,
     rankdata,
+    read_word_pairs,
     spearman,
 )
 from seqlab.embeddings.formats import read_vectors, write_vectors
@@ -27,6 +28,7 @@ __all__ = [
     "pearson",
     "rankdata",
     "read_vectors",
+    "read_word_pairs",
     "spearman",
     "write_vectors",
 ]

@@ -205,29 +205,38 @@ def evaluate_word_analogies(kv: KeyedVectors, path: str | os.PathLike,
 
 
 # ---------------------------------------------------------------- word pairs
-def evaluate_word_pairs(kv: KeyedVectors, path: str | os.PathLike, delimiter: str = "\t",
-                        restrict_vocab: int = 300000, case_insensitive: bool = True,
-                        dummy4unknown: bool = False) -> WordPairsResult:
-    """Correlate cos(w1, w2) with the file's human scores (gensim's rules:
-    ``#`` lines and malformed lines are skipped; pairs with a word outside the
-    first ``restrict_vocab`` words are left out, or scored 0 with
-    ``dummy4unknown``)."""
-    ok_vocab = _restricted_vocab(kv, restrict_vocab, case_insensitive)
-    unit = kv.get_normed_vectors()
-    gold: list[float] = []
-    model: list[float] = []
-    oov = 0
+def read_word_pairs(path: str | os.PathLike, delimiter: str = "\t") -> list[tuple[str, str, float]]:
+    """The (word1, word2, score) rows of a word-pair file (gensim's rules: blank
+    lines, ``#`` lines, lines without exactly three fields and lines whose
+    score is not a number are skipped)."""
+    pairs = []
     for line in _read_lines(path, "word-pair"):
         if not line or line.startswith("#"):
             continue
         fields = line.split(delimiter)
         if len(fields) != 3:
             continue
-        a, b = (fields[0].upper(), fields[1].upper()) if case_insensitive else fields[:2]
         try:
-            score = float(fields[2])
+            pairs.append((fields[0], fields[1], float(fields[2])))
         except ValueError:
             continue
+    return pairs
+
+
+def evaluate_word_pairs(kv: KeyedVectors, path: str | os.PathLike, delimiter: str = "\t",
+                        restrict_vocab: int = 300000, case_insensitive: bool = True,
+                        dummy4unknown: bool = False) -> WordPairsResult:
+    """Correlate cos(w1, w2) with the file's human scores (the pairs of
+    :func:`read_word_pairs`; pairs with a word outside the first
+    ``restrict_vocab`` words are left out, or scored 0 with ``dummy4unknown``)."""
+    ok_vocab = _restricted_vocab(kv, restrict_vocab, case_insensitive)
+    unit = kv.get_normed_vectors()
+    gold: list[float] = []
+    model: list[float] = []
+    oov = 0
+    for a, b, score in read_word_pairs(path, delimiter):
+        if case_insensitive:
+            a, b = a.upper(), b.upper()
         if a not in ok_vocab or b not in ok_vocab:
             oov += 1
             if dummy4unknown:

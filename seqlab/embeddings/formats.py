@@ -11,10 +11,23 @@ the data go to a temporary file in the target's folder, which then replaces
 the target, so a crash never leaves a half-written file under the real name.
 Every parse error names the file and the line (text) or entry and byte offset
 (binary) and what was wrong.
+
+Format detection: a first line of exactly two integers is the word2vec header
+``"N E"``; anything else starts a GloVe file. A GloVe file of 1-dimensional
+vectors whose first line is ``"<integer word> <integer value>"`` is the one
+file that reads like a header, and its second line then holds 1 value, not
+E: that error says so and points to ``no_header=True``. The other way round,
+``no_header=True`` on a file whose second line disagrees with a first line of
+two integers is told that line 1 looks like a header.
+
+NaN and infinite values (and text values beyond float32's range, which read
+as infinite) are loaded as they are, as gensim does, with a warning that
+counts them and names the first one's line (text) or entry (binary) and word.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import os
@@ -25,6 +38,7 @@ from typing import IO
 
 import numpy as np
 
+from seqlab import checks
 from seqlab.atomic import atomic_write
 
 _CHUNK_ROWS = 2048
@@ -86,32 +100,40 @@ def write_vectors(path: str | os.PathLike, keys: Sequence[str], vectors: np.ndar
                                   for w, row in zip(words, text.tolist())).encode("utf-8"))
 
 
-def _parse_header(line: bytes, path: Path) -> tuple[int, int] | None:
+def _two_ints(line: bytes) -> tuple[int, int] | None:
     parts = line.split()
     if len(parts) != 2:
         return None
     try:
-        n, dim = int(parts[0]), int(parts[1])
+        return int(parts[0]), int(parts[1])
     except ValueError:
         return None
-    if n < 0 or dim <= 0:
+
+
+def _parse_header(line: bytes, path: Path) -> tuple[int, int] | None:
+    header = _two_ints(line)
+    if header is not None and (header[0] < 0 or header[1] <= 0):
         raise ValueError(f"{path}: line 1: header must be 'N E' with N >= 0 and E > 0, "
-                         f"got {line.strip().decode('utf-8', 'replace')!r}")
-    return n, dim
+                         f"got {_show(line)}")
+    return header
 
 
-def _looks_like_text(line: bytes, dim: int) -> bool:
-    try:
-        parts = line.decode("utf-8").rstrip().split(" ")
-    except UnicodeDecodeError:
-        return False
-    if len(parts) != dim + 1:
-        return False
+def _show(line: bytes) -> str:
+    """The start of a line, quoted, for messages."""
+    return repr(line[:80].decode("utf-8", "replace").strip())
+
+
+def _vector_width(line: bytes) -> int | None:
+    """E when ``line`` reads as a text vector ``word v1 ... vE`` (the word may be
+    any bytes), None otherwise (e.g. a binary entry)."""
+    parts = line.rstrip().split(b" ")
+    if len(parts) < 2:
+        return None
     try:
         np.array(parts[1:], dtype=np.float32)
     except ValueError:
-        return False
-    return True
+        return None
+    return len(parts) - 1
 
 
 def read_vectors(path: str | os.PathLike, binary: bool | None = None,
@@ -123,35 +145,51 @@ def read_vectors(path: str | os.PathLike, binary: bool | None = None,
     treats a first line of two integers as a header and anything else as GloVe
     (``no_header=True`` forces GloVe, ``False`` demands a header). ``limit``
     reads only the first ``limit`` vectors. ``errors`` is the UTF-8 decoding
-    policy for words ("strict" raises with the position).
+    policy for words ("strict" raises with the position; "backslashreplace"
+    keeps every word distinct, e.g. the byte 0x96 becomes the word ``\\x96``).
     """
     path = Path(path)
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise ValueError(f"read_vectors: limit must be None or an int >= 0, got {limit!r}")
-    with _open_read(path) as handle:
+    limit = checks.integer("read_vectors", "limit", limit, 0, allow_none=True)
+    try:
+        codecs.lookup_error(errors)
+    except (LookupError, TypeError):
+        raise ValueError("read_vectors: errors must be a codec error handler such as 'strict', "
+                         f"'replace', 'ignore' or 'backslashreplace', got {errors!r}") from None
+    # text values beyond float32's range read as inf (no RuntimeWarning); they are counted
+    # with the NaN and infinite values by _warn_non_finite
+    with _open_read(path) as handle, np.errstate(over="ignore"):
         first = handle.readline()
         if not first:
             raise ValueError(f"{path}: the file is empty; expected word vectors")
         header = None if no_header else _parse_header(first, path)
         if header is None and no_header is False:
+            width = _vector_width(first)
+            glove = (f"; it looks like a GloVe file (a word and {width} values, no header): "
+                     "load it with no_header=True, or None to detect the format") if width else ""
             raise ValueError(f"{path}: line 1: expected a header 'N E' (two integers), got "
-                             f"{first[:80].decode('utf-8', 'replace').strip()!r}")
+                             f"{_show(first)}{glove}")
         if header is None:
             if binary:
                 raise ValueError(f"{path}: binary word2vec files start with a header 'N E'; "
                                  "line 1 is not one")
-            return _read_text(handle, path, first, None, limit, errors)
+            hint = (f"line 1 ({_show(first)}) looks like a word2vec header 'N E', which GloVe "
+                    "files do not have: load the file with no_header=None or False"
+                    if _two_ints(first) else "")
+            return _read_text(handle, path, first, None, limit, errors, hint)
+        hint = (f"line 1 ({_show(first)}) was read as a word2vec header 'N E'; if this is a "
+                "GloVe file whose first word is a number, load it with no_header=True"
+                if no_header is None else "")
         if binary is None:
             peek = handle.readline()
-            binary = bool(peek) and not _looks_like_text(peek, header[1])
+            binary = bool(peek) and _vector_width(peek) is None
             if not binary:
-                return _read_text(handle, path, peek, header, limit, errors)
+                return _read_text(handle, path, peek, header, limit, errors, hint)
             data = peek + handle.read()
         else:
             data = handle.read() if binary else None
         if binary:
             return _read_binary(data, path, len(first), header, limit, errors)
-        return _read_text(handle, path, None, header, limit, errors)
+        return _read_text(handle, path, None, header, limit, errors, hint)
 
 
 def _decode(raw: bytes, path: Path, where: str, offset: int, errors: str) -> str:
@@ -159,13 +197,17 @@ def _decode(raw: bytes, path: Path, where: str, offset: int, errors: str) -> str
         return raw.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: {where}, byte offset {offset + exc.start}: bytes "
-                         f"{raw[exc.start:exc.end]!r} are not valid UTF-8") from None
+                         f"{raw[exc.start:exc.end]!r} are not valid UTF-8 (errors="
+                         "'backslashreplace' reads such a word with escapes, e.g. '\\x96')"
+                         ) from None
 
 
-def _parse_values(parts: list[str], path: Path, line_no: int, dim: int | None) -> np.ndarray:
+def _parse_values(parts: list[str], path: Path, line_no: int, dim: int | None,
+                  hint: str) -> np.ndarray:
     if dim is not None and len(parts) - 1 != dim:
         raise ValueError(f"{path}: line {line_no}: expected a word and {dim} values, got "
-                         f"{len(parts) - 1} values (word {parts[0]!r})")
+                         f"{len(parts) - 1} values (word {parts[0]!r})"
+                         + (f"; {hint}" if hint else ""))
     try:
         return np.array(parts[1:], dtype=np.float32)
     except ValueError:
@@ -178,15 +220,35 @@ def _parse_values(parts: list[str], path: Path, line_no: int, dim: int | None) -
         raise
 
 
+def _warn_non_finite(path: Path, keys: list[str], vectors: np.ndarray, unit: str,
+                     positions: Sequence[int]) -> None:
+    """Warn when values are NaN or infinite; ``positions[i]`` is row i's line or entry."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        suspects = np.flatnonzero(~np.isfinite(vectors.sum(axis=1)))  # a superset, cheaply
+    bad = ~np.isfinite(vectors[suspects])  # (S, E)
+    hits = np.flatnonzero(bad.any(axis=1))  # indices into suspects
+    if hits.size == 0:
+        return
+    first = int(suspects[hits[0]])
+    column = int(np.argmax(bad[hits[0]]))
+    warnings.warn(f"{path}: {int(bad.sum())} values in {hits.size} vectors are NaN or infinite "
+                  f"(text values beyond float32's range read as infinite); the first is value "
+                  f"{column + 1} of word {keys[first]!r} at {unit} {positions[first]}. They are "
+                  "kept as read: similarities with these words are NaN, and querying them "
+                  "raises an error", UserWarning, stacklevel=4)
+
+
 def _read_text(handle: IO[bytes], path: Path, pending: bytes | None,
                header: tuple[int, int] | None, limit: int | None,
-               errors: str) -> tuple[list[str], np.ndarray]:
-    """Text lines; ``pending`` is an already-read line (the first data line)."""
+               errors: str, hint: str) -> tuple[list[str], np.ndarray]:
+    """Text lines; ``pending`` is an already-read line (the first data line);
+    ``hint`` is added to a wrong value count on line 2."""
     dim = header[1] if header else None
     line_no = 1 if header is None else 2
     offset = 0
     keys: list[str] = []
     rows: list[np.ndarray] = []
+    row_lines: list[int] = []
     seen: set[str] = set()
     entries = 0
 
@@ -206,7 +268,7 @@ def _read_text(handle: IO[bytes], path: Path, pending: bytes | None,
                 if dim <= 0:
                     raise ValueError(f"{path}: line {line_no}: expected a word followed by "
                                      f"numbers, got {text[:80]!r}")
-            values = _parse_values(parts, path, line_no, dim)
+            values = _parse_values(parts, path, line_no, dim, hint if line_no == 2 else "")
             entries += 1
             if parts[0] in seen:
                 warnings.warn(f"{path}: line {line_no}: duplicate word {parts[0]!r}, keeping "
@@ -215,12 +277,14 @@ def _read_text(handle: IO[bytes], path: Path, pending: bytes | None,
                 seen.add(parts[0])
                 keys.append(parts[0])
                 rows.append(values)
+                row_lines.append(line_no)
         line_no += 1
         offset += len(raw)
     if header is not None and limit is None and entries != header[0]:
         raise ValueError(f"{path}: the header announces {header[0]} vectors but the file holds "
                          f"{entries}")
     vectors = np.stack(rows) if rows else np.zeros((0, dim or 0), dtype=np.float32)
+    _warn_non_finite(path, keys, vectors, "line", row_lines)
     return keys, vectors
 
 
@@ -231,6 +295,7 @@ def _read_binary(data: bytes, path: Path, start: int, header: tuple[int, int],
     width = 4 * dim
     vectors = np.empty((count, dim), dtype=np.float32)
     keys: list[str] = []
+    row_entries: list[int] = []
     seen: set[str] = set()
     pos = 0  # offsets in ``data``; ``start`` converts them to file offsets
     row = 0
@@ -255,9 +320,11 @@ def _read_binary(data: bytes, path: Path, start: int, header: tuple[int, int],
             continue
         seen.add(word)
         keys.append(word)
+        row_entries.append(entry)
         vectors[row] = values
         row += 1
     if limit is None and data[pos:].strip():
         raise ValueError(f"{path}: {len(data) - pos} bytes follow the {n} vectors the header "
                          f"announces (byte offset {start + pos}); is the header wrong?")
+    _warn_non_finite(path, keys, vectors[:row], "entry", row_entries)
     return keys, vectors[:row]

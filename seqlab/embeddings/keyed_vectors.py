@@ -117,7 +117,8 @@ class KeyedVectors:
         """(Re)compute the unit vectors (call after changing ``vectors`` in place)."""
         if self._normed is None or force:
             norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)  # (N, 1)
-            self._normed = self.vectors / np.where(norms > 0, norms, 1.0).astype(np.float32)
+            with np.errstate(invalid="ignore"):  # inf / inf: a row with inf becomes NaN
+                self._normed = self.vectors / np.where(norms > 0, norms, 1.0).astype(np.float32)
 
     def get_normed_vectors(self) -> np.ndarray:
         """(N, E) unit vectors."""
@@ -149,14 +150,19 @@ class KeyedVectors:
         rows = []
         for query in vectors:
             if isinstance(query, str):
-                rows.append(unit[self.key_to_index[query]])
+                row = unit[self.key_to_index[query]]
             else:
-                vec = np.asarray(query, dtype=np.float32).reshape(-1)  # (E,)
-                if vec.shape[0] != self.vector_size:
+                row = np.asarray(query, dtype=np.float32).reshape(-1)  # (E,)
+                if row.shape[0] != self.vector_size:
                     raise ValueError(f"{where}: query vectors must have {self.vector_size} "
-                                     f"values, got {vec.shape[0]}")
-                norm = float(np.linalg.norm(vec))
-                rows.append(vec / norm if norm > 0 else vec)
+                                     f"values, got {row.shape[0]}")
+                norm = float(np.linalg.norm(row))
+                row = row / norm if 0 < norm < np.inf else row
+            if not np.isfinite(row).all():
+                what = repr(query) if isinstance(query, str) else "a query vector"
+                raise ValueError(f"{where}: the vector of {what} holds NaN or infinite values, "
+                                 "so every similarity with it would be NaN")
+            rows.append(row)
         exclude = {self.key_to_index[w] for w in words}
         return np.stack(rows), np.asarray(weights, dtype=np.float32), exclude
 

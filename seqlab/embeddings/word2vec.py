@@ -62,6 +62,12 @@ class Word2Vec:
     built and the model trained at once; otherwise call :meth:`fit` or
     :meth:`build_vocab` then :meth:`train`.
 
+    Reproducibility: with ``workers=1`` (the default) a ``seed`` gives the
+    same vectors on every run. With several workers it does not: the threads
+    update the shared vectors without locks, in an order that depends on
+    thread timing, so two runs with the same seed can give different vectors
+    (of the same quality). Use ``workers=1`` when results must repeat.
+
     Differences from gensim: only negative sampling (no hierarchical
     softmax); ``max_vocab_size`` caps the final vocabulary (the most frequent
     words after ``min_count``) instead of pruning while counting; ties in

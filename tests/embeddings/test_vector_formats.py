@@ -177,3 +177,98 @@ def test_missing_file_and_folder(tmp_path):
         read_vectors(tmp_path / "nope.bin")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         write_vectors(tmp_path / "no" / "v.txt", ["a"], np.zeros((1, 2)))
+
+
+def _glove_line(word: str, values) -> str:
+    return word + " " + " ".join(str(v) for v in values) + "\n"
+
+
+# --------------------------------------------------- NaN and infinite values
+def test_nan_and_inf_in_a_text_file_load_with_a_warning(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("4 3\na 1 2 3\nb 4 nan 6\nc inf -inf 1e39\nd 7 8 9\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"v\.txt: 4 values in 2 vectors are NaN or infinite "
+                                         r".*the first is value 2 of word 'b' at line 3"):
+        keys, vecs = read_vectors(path)
+    assert keys == ["a", "b", "c", "d"]  # kept as read, as gensim does
+    assert np.isnan(vecs[1, 1]) and vecs[2].tolist() == [np.inf, -np.inf, np.inf]
+    assert np.isfinite(vecs[[0, 3]]).all()
+
+
+def test_nan_in_a_glove_file_names_its_line(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("a 1 2\n\nb 3 4\nc -inf nan\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"2 values in 1 vectors .* value 1 of word 'c' at "
+                                         r"line 4"):
+        read_vectors(path)
+
+
+def test_nan_in_a_binary_file_names_its_entry(tmp_path):
+    path = tmp_path / "v.bin"
+    vectors = np.array([[1, 2], [3, 4], [np.nan, 5]], dtype=np.float32)
+    write_vectors(path, ["a", "b", "c"], vectors, binary=True)
+    with pytest.warns(UserWarning, match=r"1 values in 1 vectors .* value 1 of word 'c' at "
+                                         r"entry 3"):
+        keys, back = read_vectors(path)
+    assert keys == ["a", "b", "c"] and np.isnan(back[2, 0])
+
+
+def test_a_limit_before_the_bad_vector_reads_without_a_warning(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("2 2\na 1 2\nb nan 4\n", encoding="utf-8")
+    keys, _ = read_vectors(path, limit=1)  # warnings are errors in this test run
+    assert keys == ["a"]
+
+
+def test_queries_refuse_a_word_whose_vector_is_not_finite(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("a 1 0\nb 0.9 0.1\nbad nan 1\nc 0 1\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="NaN or infinite"):
+        kv = KeyedVectors.load_word2vec_format(path)
+    assert [w for w, _ in kv.most_similar("a", topn=2)] == ["b", "c"]  # NaN ranks last
+    with pytest.raises(ValueError, match="most_similar: the vector of 'bad' holds NaN"):
+        kv.most_similar(positive=["a", "bad"])
+    with pytest.raises(ValueError, match="the vector of a query vector holds NaN"):
+        kv.similar_by_vector(np.array([np.inf, 1.0]))
+
+
+# ------------------------------------------- word2vec header or GloVe line?
+def test_glove_file_whose_first_word_is_a_number(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text(_glove_line("2010", range(50)) + _glove_line("the", range(1, 51)),
+                    encoding="utf-8")
+    keys, vecs = read_vectors(path)  # 51 fields: not a header
+    assert keys == ["2010", "the"] and vecs.shape == (2, 50)
+
+
+def test_one_dimensional_glove_file_that_reads_like_a_header(tmp_path):
+    path = tmp_path / "g.txt"
+    path.write_text("3 2\nb 4\nc 5\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 2: expected a word and 2 values, got 1 values "
+                                         r"\(word 'b'\); line 1 \('3 2'\) was read as a "
+                                         r"word2vec header 'N E'; .* no_header=True"):
+        read_vectors(path)
+    keys, vecs = read_vectors(path, no_header=True)
+    assert keys == ["3", "b", "c"] and vecs.ravel().tolist() == [2, 4, 5]
+
+
+def test_word2vec_text_file_read_as_glove_names_its_header(tmp_path, vectors):
+    path = tmp_path / "v.txt"
+    write_vectors(path, KEYS, vectors)
+    with pytest.raises(ValueError, match=r"line 2: expected a word and 1 values, got 7 values "
+                                         r"\(word 'the'\); line 1 \('6 7'\) looks like a "
+                                         r"word2vec header 'N E'"):
+        read_vectors(path, no_header=True)
+
+
+def test_glove_file_read_as_word2vec_says_it_looks_like_glove():
+    with pytest.raises(ValueError, match=r"line 1: expected a header 'N E' \(two integers\), "
+                                         r"got 'the 0\.418 .*; it looks like a GloVe file "
+                                         r"\(a word and 50 values, no header\): load it with "
+                                         r"no_header=True"):
+        read_vectors(GLOVE_SAMPLE, no_header=False)
+
+
+def test_unknown_error_handler_is_refused():
+    with pytest.raises(ValueError, match="errors must be a codec error handler .* got 'bogus'"):
+        read_vectors(GLOVE_SAMPLE, errors="bogus")

@@ -9,7 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqlab.embeddings import KeyedVectors, Word2Vec, pearson, rankdata, spearman
+from seqlab.embeddings import (
+    KeyedVectors,
+    Word2Vec,
+    pearson,
+    rankdata,
+    read_word_pairs,
+    spearman,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHARED_W2V = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "word2vec"
@@ -157,6 +164,14 @@ def test_word_pairs_by_hand(kv, tmp_path):
     path.write_text("king\tprince\t3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no usable word pairs: 1 pairs"):
         kv.evaluate_word_pairs(path)
+
+
+def test_read_word_pairs_keeps_rows_of_two_words_and_a_score(tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_text("# word1\tword2\tscore\n\nTiger\tcat\t7.35\nking\tqueen\n"
+                    "a\tb\tnot-a-score\n왕\t여왕\t8\n", encoding="utf-8")
+    assert read_word_pairs(path) == [("Tiger", "cat", 7.35), ("왕", "여왕", 8.0)]
+    assert read_word_pairs(path, delimiter=" ") == []
 
 
 @pytest.fixture(scope="module")
