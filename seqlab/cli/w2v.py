@@ -224,7 +224,9 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
 # ------------------------------------------------------------------ actions
 def run_train(args: argparse.Namespace) -> int:
     from seqlab.embeddings import Word2Vec
+    from seqlab.kernels.warmup import prepare
 
+    prepare(["word2vec"])
     model = Word2Vec(vector_size=args.size, window=args.window, negative=args.negative,
                      min_count=args.min_count, sample=args.sample, alpha=args.alpha,
                      sg=args.sg, epochs=args.epochs, workers=args.workers, seed=args.seed,
