@@ -223,8 +223,8 @@ def _add_eval(sub: argparse._SubParsersAction) -> None:
 
 # ------------------------------------------------------------------ actions
 def run_train(args: argparse.Namespace) -> int:
+    from seqlab.cli.warmup import prepare
     from seqlab.embeddings import Word2Vec
-    from seqlab.kernels.warmup import prepare
 
     prepare(["word2vec"])
     model = Word2Vec(vector_size=args.size, window=args.window, negative=args.negative,

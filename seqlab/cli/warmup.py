@@ -1,7 +1,7 @@
 """Compile the kernels a command needs before it starts, and say so the first time.
 
 Numba compiles a kernel on its first call and keeps the machine code on disk
-(:mod:`.jit`), so a first run in a fresh install spends most of its time
+(:mod:`seqlab.kernels.jit`), so a first run in a fresh install spends most of its time
 compiling, silently. :func:`prepare` calls each group of kernels once on
 tiny inputs first. When a group has not been compiled for these sources on
 this machine yet, it prints to ``out`` (stderr)::
@@ -26,7 +26,7 @@ from typing import IO
 import numba
 import numpy as np
 
-from seqlab.kernels.jit import sources_digest
+from seqlab.kernels import jit
 
 HEADER = "Compiling seqlab's kernels for this machine (first run only; cached afterwards):"
 
@@ -72,11 +72,11 @@ GROUPS: dict[str, Callable[[], None]] = {
 
 def _marker() -> Path:
     """The file that lists the groups compiled for these sources, Numba and Python."""
-    kernels = Path(__file__).resolve().parent
+    kernels = Path(jit.__file__).resolve().parent
     folder = kernels / "__pycache__"
     if not (folder.is_dir() and os.access(folder, os.W_OK)) and not os.access(kernels, os.W_OK):
         folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "seqlab"
-    key = f"{sources_digest(kernels)[:16]}-numba{numba.__version__}-py{sys.version_info[0]}" \
+    key = f"{jit.sources_digest(kernels)[:16]}-numba{numba.__version__}-py{sys.version_info[0]}" \
           f"{sys.version_info[1]}"
     return folder / f"seqlab-compiled-{key}.json"
 

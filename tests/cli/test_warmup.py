@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from seqlab.kernels import warmup
+from seqlab.cli import warmup
 
 
 @pytest.fixture
@@ -42,4 +42,5 @@ def test_an_unreadable_marker_means_compile_again_and_unknown_groups_are_named(f
 
 def test_the_marker_follows_the_kernel_sources():
     name = warmup._marker().name
-    assert warmup.sources_digest(warmup.Path(warmup.__file__).resolve().parent)[:16] in name
+    kernels = warmup.Path(warmup.jit.__file__).resolve().parent
+    assert warmup.jit.sources_digest(kernels)[:16] in name
