@@ -42,7 +42,7 @@ from seqlab.kernels.step_products import add_product, product_nt
 #: hh = ĥU_h + rb_h (a (0, 0, 0) array for reset_after=False).
 GRUSteps = namedtuple("GRUSteps", "h z r h_tilde hh")
 
-Z, R, HH = 0, 1, 2  # gate blocks of a row [z r h]
+Z, R, H_TILDE = 0, 1, 2  # gate blocks of a row [z r h̃]
 
 
 @kernel
@@ -80,7 +80,7 @@ def gru_step_update_grads(t, b0, n, h_prev, steps, keep, acts, dh, dxw):
         z = z_t[r]
         h_old = h_prev[b0 + r]
         candidate = h_tilde[r]
-        da_z, da_h = gate(da[r], Z, H), gate(da[r], HH, H)
+        da_z, da_h = gate(da[r], Z, H), gate(da[r], H_TILDE, H)
         for j in range(H):
             da_z[j] = dhr[j] * (h_old[j] - candidate[j])
         for j in range(H):
@@ -109,9 +109,9 @@ def gru_after_step_forward(acc, t, b0, xw, h_prev, keep, acts, steps, tmp):
     r_t = steps.r[t, b0:b1]
     hh_t = steps.hh[t, b0:b1]
     for i in range(n):
-        add_rows(hh_t[i], gate(acc[i], HH, H), True)
+        add_rows(hh_t[i], gate(acc[i], H_TILDE, H), True)
     for i in range(n):
-        x_h, r, hh, p = gate(x[i], HH, H), r_t[i], hh_t[i], pre[i]
+        x_h, r, hh, p = gate(x[i], H_TILDE, H), r_t[i], hh_t[i], pre[i]
         for j in range(H):
             p[j] = x_h[j] + r[j] * hh[j]
     activate_block(_flat(pre), 0, _flat(steps.h_tilde[t, b0:b1]), 0, n * H, acts.act)
@@ -129,7 +129,7 @@ def gru_after_step_backward(t, b0, n, dhs, h_prev, steps, keep, acts, dh, dxw, d
     da = dxw[t, b0:b1]
     hh_t = steps.hh[t, b0:b1]
     for i in range(n):
-        da_r, da_h, hh = gate(da[i], R, H), gate(da[i], HH, H), hh_t[i]
+        da_r, da_h, hh = gate(da[i], R, H), gate(da[i], H_TILDE, H), hh_t[i]
         for j in range(H):
             da_r[j] = da_h[j] * hh[j]
     grad_block(steps.r[t, b0:b1], 0, da, H, H, acts.rec_act)
@@ -137,7 +137,7 @@ def gru_after_step_backward(t, b0, n, dhs, h_prev, steps, keep, acts, dh, dxw, d
     r_t = steps.r[t, b0:b1]
     for i in range(n):
         add_rows(delta[i, :2 * H], da[i, :2 * H], True)
-        d_hh, da_h, r = gate(delta[i], HH, H), gate(da[i], HH, H), r_t[i]
+        d_hh, da_h, r = gate(delta[i], H_TILDE, H), gate(da[i], H_TILDE, H), r_t[i]
         for j in range(H):
             d_hh[j] = da_h[j] * r[j]
 
@@ -180,7 +180,7 @@ def gru_after_backward_loop(dhs, U, U_T, h0, steps, masks, acts, rows, dh, dxw, 
         h_prev = h0 if t == 0 else steps.h[t - 1]
         gru_after_step_backward(t, b0, n, dhs, h_prev, steps, masks.keep, acts, dh, dxw, delta)
         for i in range(n):
-            add_rows(dghh[t, b0 + i], gate(delta[i], HH, H), True)
+            add_rows(dghh[t, b0 + i], gate(delta[i], H_TILDE, H), True)
         product_nt(delta, 0, U, U_T, dhd, n, rows.blas)
         if not rows.blas:
             add_recurrent_grad(h_prev, masks.rec_mask, b0, hd, delta, dU)
@@ -205,7 +205,7 @@ def gru_before_step_gates(acc_zr, t, b0, xw, h_rows, first, acts, steps, rh, acc
             out[j] = r[j] * h[j]
     x = xw[t, b0:b1]
     for i in range(n):
-        add_rows(acc_h[i], gate(x[i], HH, H), True)
+        add_rows(acc_h[i], gate(x[i], H_TILDE, H), True)
 
 
 @kernel
