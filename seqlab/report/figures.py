@@ -31,7 +31,6 @@ import numpy as np
 from seqlab.report import fonts
 
 FORMATS: tuple[str, ...] = ("svg", "png")
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
 
 class FiguresUnavailable(ImportError):
@@ -140,7 +139,8 @@ def _new_figure(width: float, height: float) -> Any:
 def _lacks_hangul_font(fig: Any, families: list[str]) -> bool:
     from matplotlib.text import Text
 
-    return len(families) == 1 and any(_HANGUL.search(t.get_text()) for t in fig.findobj(Text))
+    return len(families) == 1 and any(fonts.korean_characters(t.get_text())
+                                      for t in fig.findobj(Text))
 
 
 def _finish(fig: Any, fmt: str, title: str, families: list[str]) -> Rendered:

@@ -33,7 +33,7 @@ INSTALL_HINT = "pip install 'seqlab[plot]'"
 LATIN_FAMILY = "DejaVu Sans"  # matplotlib's own font
 SYSTEM_HANGUL_FAMILIES = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic",
                           "AppleGothic", "UnDotum", "Baekmuk Gulim")
-_EMBEDDED_SCRIPTS = ("HANGUL", "CJK", "FULLWIDTH")
+_KOREAN_FONT_SCRIPTS = ("HANGUL", "CJK", "FULLWIDTH")
 
 
 def hangul_font_file() -> Path | None:
@@ -69,11 +69,12 @@ def matplotlib_families() -> list[str]:
     return [LATIN_FAMILY, *[name for name in SYSTEM_HANGUL_FAMILIES if name in known][:1]]
 
 
-def page_characters(text: str) -> str:
-    """The characters of ``text`` the embedded font is for — Hangul, CJK
-    ideographs and symbols, full-width forms — once each, in code-point order."""
-    return "".join(sorted({ch for ch in set(text) if ch > "\u10ff"
-                           and unicodedata.name(ch, "").startswith(_EMBEDDED_SCRIPTS)}))
+def korean_characters(text: str) -> str:
+    """The characters of ``text`` the Korean font is for — Hangul, CJK
+    ideographs and symbols (Hanja), full-width forms — once each, in
+    code-point order."""
+    return "".join(sorted(ch for ch in set(text)
+                          if unicodedata.name(ch, "").startswith(_KOREAN_FONT_SCRIPTS)))
 
 
 def subset_woff(path: Path, characters: str) -> bytes:
@@ -101,9 +102,9 @@ def subset_woff(path: Path, characters: str) -> bytes:
 
 def font_face_css(text: str) -> str:
     """An ``@font-face`` rule embedding :data:`FAMILY` for the characters of
-    ``text`` that :func:`page_characters` picks; "" when there are none, or
+    ``text`` that :func:`korean_characters` picks; "" when there are none, or
     when the font or fontTools is not installed."""
-    characters = page_characters(text)
+    characters = korean_characters(text)
     path = hangul_font_file()
     if not characters or path is None:
         return ""

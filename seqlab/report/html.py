@@ -4,8 +4,8 @@ The page needs no network: styles are inline, pictures are inline SVG or PNG
 as base64 ``data:`` URIs, and nothing refers to outside resources. Text is
 escaped; only SVG made by seqlab's own code is inlined (it must parse as XML).
 
-For the reader's eyes: the glyphs of the page's non-ASCII characters (Hangul
-above all) are embedded as a font subset (:func:`seqlab.report.fonts.font_face_css`),
+For the reader's eyes: the glyphs of the page's Korean characters (Hangul,
+Hanja) are embedded as a font subset (:func:`seqlab.report.fonts.font_face_css`),
 an SVG is never shown so narrow that its smallest text falls under 10 px
 (:mod:`seqlab.report.svgsize`; a narrow page scrolls it sideways), and a page
 with :data:`CONTENTS_MIN_HEADINGS` headings or more opens with a table of

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlab import losses
+from seqlab.models import Sequential
 from seqlab.optim import SGD
 from seqlab.optim.clipping import global_norm
 from seqlab.report.tables import Table, format_number
@@ -43,20 +44,21 @@ class ClipRun:
     max_weight: float  # max |W| of the SimpleRNN's kernel after the last step
 
 
-def _scaled_model(steps: int, units: int, seed: int, scale: float):
+def _scaled_model(steps: int, units: int, seed: int, scale: float) -> Sequential:
+    """The task's SimpleRNN model with its recurrent kernel multiplied by ``scale``."""
     model = task_model("SimpleRNN", steps, units, "keras", seed)
     model.layers[0].recurrent_kernel.value[...] *= scale
     return model
 
 
-def _first_gradients(model, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+def _first_gradients(model: Sequential, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
     model.zero_grad()
     _, dy = losses.get(LOSS).value_and_grad(y, model(x))
     model.backward(dy)
     return [p.grad.copy() for p in model.trainable_weights]
 
 
-def _train(model, x: np.ndarray, y: np.ndarray, updates: int) -> tuple[float, float, float]:
+def _train(model: Sequential, x: np.ndarray, y: np.ndarray, updates: int) -> tuple[float, float, float]:
     """Loss before any update, after the first and after ``updates`` SGD steps."""
     seen = []
     try:
@@ -168,8 +170,9 @@ def exploding(steps: int = 50, scales: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
             run = ClipRun(s, clip, global_norm(step), trained,
                           float(np.abs(model.layers[0].kernel.value).max()))
             runs.append(run)
-            rows.append([s, ratio if clip is None else None, "none" if clip is None else clip,
-                         run.step_norm, *run.losses, run.max_weight])
+            rows.append([s, ratio if clip is None else None,
+                         "none" if run.clipnorm is None else run.clipnorm, run.step_norm,
+                         *run.losses, run.max_weight])
     cols = ["U × s", "‖dL/dh_0‖ / ‖dL/dh_T-1‖", "clipnorm", "‖g‖ of the first step",
             "loss at start", "loss after 1 step", f"loss after {updates} steps",
             f"max |W| after {updates} steps"]

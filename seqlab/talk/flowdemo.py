@@ -163,8 +163,9 @@ class AccuracyGrid:
                   "(the noise tokens carry no answer)"),
                  (f"a short budget: each model made only {self.updates} Adam updates "
                   f"({self.epochs} epochs × {batches} batches of {BATCH} from {self.samples} "
-                  "sequences, lr 0.01), so a score near chance at a large T means the cell "
-                  "did not learn the task in this budget, not that it cannot learn it"),
+                  "sequences, lr 0.01), so a score near chance at a large T (or below it: a "
+                  "model that has not learned can still guess wrong systematically) means the "
+                  "cell did not learn the task in this budget, not that it cannot learn it"),
                  f"took {self.seconds:.1f} s"]
         return Table("which cells learn to recall the first token after T steps", cols, rows,
                      notes, digits=3)

@@ -116,7 +116,7 @@ def test_report_embeds_the_glyphs_of_all_its_korean_text(tour):
     text = path.read_text(encoding="utf-8")
     data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", text).group(1)
     embedded = set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
-    korean = {ord(ch) for ch in fonts.page_characters(text)}
+    korean = {ord(ch) for ch in fonts.korean_characters(text)}
     assert "세" in text and "사랑해" in text and korean == embedded
     assert len(data) < 40_000
 

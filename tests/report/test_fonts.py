@@ -100,9 +100,9 @@ def test_without_a_hangul_font_one_warning_says_how_to_install_it(monkeypatch):
 
 
 # --------------------------------------------------------------------- HTML
-def test_page_characters_are_the_korean_and_cjk_ones():
-    assert fonts.page_characters("We are 세종 創製 ‖ é ｘ 세") == "創製세종ｘ"
-    assert fonts.page_characters("plain ASCII, ‖dL/dh‖ and é") == ""
+def test_korean_characters_are_hangul_cjk_and_full_width_ones():
+    assert fonts.korean_characters("We are 세종 創製 ‖ é ｘ 세") == "創製세종ｘ"
+    assert fonts.korean_characters("plain ASCII, ‖dL/dh‖ and é") == ""
 
 
 @needs_font
