@@ -58,7 +58,8 @@ def _first_gradients(model: Sequential, x: np.ndarray, y: np.ndarray) -> list[np
     return [p.grad.copy() for p in model.trainable_weights]
 
 
-def _train(model: Sequential, x: np.ndarray, y: np.ndarray, updates: int) -> tuple[float, float, float]:
+def _train(model: Sequential, x: np.ndarray, y: np.ndarray,
+           updates: int) -> tuple[float, float, float]:
     """Loss before any update, after the first and after ``updates`` SGD steps."""
     seen = []
     try:

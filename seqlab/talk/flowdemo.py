@@ -222,7 +222,8 @@ class FlowReport:
 
 
 def gradflow_report(grid_steps: Sequence[int] = (10, 25, 50, 100, 200),
-                    curve_steps: int = 50, epochs: int = 6, samples: int = 512, figures: bool = True,
+                    curve_steps: int = 50, epochs: int = 6, samples: int = 512,
+                    figures: bool = True,
                     seed: int = 0) -> FlowReport:
     """Curves, accuracy grid and exploding-gradient table as a Document
     (:class:`seqlab.report.document.Document`), with the curve plot as SVG
