@@ -2,9 +2,12 @@
 
 matplotlib is imported inside the functions only (``pip install 'seqlab[plot]'``),
 and only its object API is used (no pyplot, no global figure state, no
-display). SVG keeps its text as text (``svg.fonttype = none``), so a browser
-draws Hangul labels with its own fonts; for PNG the first installed font
-with Hangul is used when there is one (else the labels may show boxes).
+display). Each figure is built and saved inside :func:`figure_style`: the
+font list is DejaVu Sans, then a font with Hangul (Noto Sans KR from
+:mod:`seqlab.report.fonts`, registered with matplotlib on first use), so
+Latin text keeps matplotlib's usual font and Korean labels fall back to the
+Korean one. SVG keeps its text as text (``svg.fonttype = none``) and asks
+for the same two fonts; an HTML page embeds the Korean one.
 
 Every function returns a :class:`Rendered` picture; ``page.add_svg`` /
 ``page.add_png`` of :class:`seqlab.report.html.HtmlPage` take it through
@@ -13,24 +16,29 @@ Every function returns a :class:`Rendered` picture; ``page.add_svg`` /
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from seqlab.report import fonts
+
 FORMATS: tuple[str, ...] = ("svg", "png")
-_HANGUL_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Malgun Gothic",
-                 "AppleGothic", "UnDotum", "Baekmuk Gulim")
 
 
 class FiguresUnavailable(ImportError):
     """matplotlib is not installed."""
+
+
+class HangulFontWarning(UserWarning):
+    """A figure has Korean text but no font with Hangul was found: it shows boxes."""
 
 
 def available() -> bool:
@@ -106,11 +114,20 @@ def _mpl() -> Any:
     return matplotlib
 
 
-def _font_family(mpl: Any) -> list[str]:
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return [f for f in _HANGUL_FONTS if f in names] + ["DejaVu Sans"]
+@contextlib.contextmanager
+def figure_style() -> Iterator[list[str]]:
+    """The matplotlib settings a seqlab figure is built and saved in; yields the
+    font list. matplotlib fixes a text's font when the text is created, so the
+    whole figure, not only ``savefig``, belongs inside."""
+    mpl = _mpl()
+    families = fonts.matplotlib_families()
+    # named families, not the generic one: matplotlib resolves a generic family
+    # to a single font, a list of names to a chain of fallbacks; "sans-serif"
+    # last is for a browser showing the SVG on a machine without these fonts
+    rc = {"font.family": [*families, "sans-serif"], "font.sans-serif": families,
+          "svg.fonttype": "none", "svg.hashsalt": "seqlab"}
+    with mpl.rc_context(rc):
+        yield families
 
 
 def _new_figure(width: float, height: float) -> Any:
@@ -119,13 +136,25 @@ def _new_figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _finish(fig: Any, fmt: str, title: str) -> Rendered:
-    mpl = _mpl()
+def _lacks_hangul_font(fig: Any, families: list[str]) -> bool:
+    from matplotlib.text import Text
+
+    return len(families) == 1 and any(fonts.korean_characters(t.get_text())
+                                      for t in fig.findobj(Text))
+
+
+def _finish(fig: Any, fmt: str, title: str, families: list[str]) -> Rendered:
+    """Save ``fig`` (inside :func:`figure_style`). Without a Hangul font, Korean
+    text gets one warning that says how to install one, instead of
+    matplotlib's warning per missing glyph."""
     buf = io.BytesIO()
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "seqlab", "font.family": _font_family(mpl)}
-    with mpl.rc_context(rc), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
-        metadata = {"Date": None} if fmt == "svg" else {"Software": "seqlab"}
+    metadata = {"Date": None} if fmt == "svg" else {"Software": "seqlab"}
+    with warnings.catch_warnings():
+        if _lacks_hangul_font(fig, families):
+            warnings.warn(f"figure {title!r}: no font with Hangul is installed, Korean text "
+                          f"shows as boxes; {fonts.INSTALL_HINT} installs Noto Sans KR",
+                          HangulFontWarning, stacklevel=3)
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font")
         fig.savefig(buf, format=fmt, metadata=metadata)
     data = buf.getvalue()
     if fmt == "svg":  # drop the XML declaration and DOCTYPE: the SVG goes inline into HTML
@@ -148,9 +177,7 @@ def line_chart(series: Mapping[str, Any], title: str, xlabel: str, ylabel: str,
     _check_fmt(fmt)
     if not series:
         raise ValueError(f"line_chart {title!r}: expected at least one series, got none")
-    _mpl()
-    fig = _new_figure(7.0, 4.2)
-    ax = fig.add_subplot()
+    lines = []
     for label, values in series.items():
         if isinstance(values, tuple) and len(values) == 2:
             xs, ys = np.asarray(values[0], dtype=float), np.asarray(values[1], dtype=float)
@@ -160,15 +187,20 @@ def line_chart(series: Mapping[str, Any], title: str, xlabel: str, ylabel: str,
         if xs.shape != ys.shape or ys.ndim != 1:
             raise ValueError(f"line_chart {title!r}: series {label!r} needs x and y of one "
                              f"length, got {xs.shape} and {ys.shape}")
-        ax.plot(xs, ys, (styles or {}).get(label, "-"), label=label, linewidth=1.6)
-    if logy:
-        ax.set_yscale("log")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small")
-    return _finish(fig, fmt, title)
+        lines.append((label, xs, ys))
+    with figure_style() as families:
+        fig = _new_figure(7.0, 4.2)
+        ax = fig.add_subplot()
+        for label, xs, ys in lines:
+            ax.plot(xs, ys, (styles or {}).get(label, "-"), label=label, linewidth=1.6)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+        return _finish(fig, fmt, title, families)
 
 
 def heatmaps(panels: Sequence[tuple[str, np.ndarray]], title: str,
@@ -192,23 +224,23 @@ def heatmaps(panels: Sequence[tuple[str, np.ndarray]], title: str,
     if col_labels is not None and len(col_labels) != cols:
         raise ValueError(f"heatmaps {title!r}: {len(col_labels)} column labels for {cols} "
                          "columns")
-    _mpl()
     width = min(16.0, 3.0 + 0.42 * cols)
-    fig = _new_figure(width, 1.0 + sum(0.35 + 0.16 * m.shape[0] for m in mats))
-    axes = fig.subplots(len(mats), 1, squeeze=False)[:, 0]
-    for ax, (name, _), m in zip(axes, panels, mats):
-        image = ax.imshow(m, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
-                          interpolation="nearest")
-        ax.set_title(name, fontsize="medium", loc="left")
-        ax.set_ylabel(row_label)
-        ax.set_yticks(range(m.shape[0]) if m.shape[0] <= 16 else [])
-        last = ax is axes[-1]
-        if col_labels is not None:
-            ax.set_xticks(range(cols), labels=list(col_labels) if last else [],
-                          fontsize="small")
-        elif not last:
-            ax.set_xticklabels([])
-        fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
-    axes[-1].set_xlabel(col_label)
-    fig.suptitle(title)
-    return _finish(fig, fmt, title)
+    with figure_style() as families:
+        fig = _new_figure(width, 1.0 + sum(0.35 + 0.16 * m.shape[0] for m in mats))
+        axes = fig.subplots(len(mats), 1, squeeze=False)[:, 0]
+        for ax, (name, _), m in zip(axes, panels, mats):
+            image = ax.imshow(m, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
+                              interpolation="nearest")
+            ax.set_title(name, fontsize="medium", loc="left")
+            ax.set_ylabel(row_label)
+            ax.set_yticks(range(m.shape[0]) if m.shape[0] <= 16 else [])
+            last = ax is axes[-1]
+            if col_labels is not None:
+                ax.set_xticks(range(cols), labels=list(col_labels) if last else [],
+                              fontsize="small")
+            elif not last:
+                ax.set_xticklabels([])
+            fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
+        axes[-1].set_xlabel(col_label)
+        fig.suptitle(title)
+        return _finish(fig, fmt, title, families)

@@ -3,18 +3,23 @@ opened in headless Chromium where Debian's chromium package is installed."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import html
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import seqlab
 from seqlab.cli.main import main
+from seqlab.report import fonts
 
 SECTIONS = ("1. Text to numbers", "2. The worked RNN", "3. The same loops, traced",
             "4. Backpropagation by hand", "5. Gradient flow", "6. LSTM and GRU gates")
@@ -55,6 +60,65 @@ def test_report_is_one_self_contained_page(tour):
         assert title in text
     if _has_matplotlib():
         assert text.count("<svg") >= 3  # gradient curves, gate maps, backprop graphs
+
+
+class _Anchors(HTMLParser):
+    """The ids of the headings and the in-page links of the contents."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: dict[str, str] = {}
+        self.links: list[str] = []
+        self._heading: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("h2", "h3") and "id" in attrs:
+            self._heading = attrs["id"]
+            self.ids[self._heading] = ""
+        elif tag == "a" and attrs.get("href", "").startswith("#"):
+            self.links.append(attrs["href"][1:])
+
+    def handle_data(self, data):
+        if self._heading:
+            self.ids[self._heading] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("h2", "h3"):
+            self._heading = None
+
+
+def test_report_opens_with_contents_linking_every_section(tour):
+    _, _, _, path = tour
+    anchors = _Anchors()
+    anchors.feed(path.read_text(encoding="utf-8"))
+    assert anchors.links == list(anchors.ids)  # every section, in order, and nothing else
+    titles = [anchors.ids[a] for a in anchors.links]
+    for section in SECTIONS:
+        assert any(t.startswith(section) for t in titles), section
+
+
+def test_report_explains_the_numbers_a_learner_misreads(tour):
+    _, out, _, path = tour
+    for shown in (out, html.unescape(path.read_text(encoding="utf-8"))):
+        text = " ".join(shown.split())  # the terminal wraps long notes
+        assert "chance is 0.25" in text and "Adam updates" in text
+        assert "not that it cannot learn it" in text
+        assert "clipnorm = 1 rescales each weight's gradient" in text
+
+
+@pytest.mark.skipif(fonts.hangul_font_file() is None,
+                    reason=f"the Korean font package {fonts.PACKAGE} is not installed")
+def test_report_embeds_the_glyphs_of_all_its_korean_text(tour):
+    from fontTools.ttLib import TTFont
+
+    _, _, _, path = tour
+    text = path.read_text(encoding="utf-8")
+    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", text).group(1)
+    embedded = set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
+    korean = {ord(ch) for ch in fonts.korean_characters(text)}
+    assert "세" in text and "사랑해" in text and korean == embedded
+    assert len(data) < 40_000
 
 
 def _has_matplotlib() -> bool:
@@ -100,6 +164,48 @@ def test_report_renders_in_headless_chromium(tour, tmp_path):
 
         pixels = imread(str(shot))
         assert pixels.std() > 0.01  # not a blank page
+
+
+_MEASURE = """<script>
+document.fonts.ready.then(() => {
+  const sizes = [];
+  for (const svg of document.querySelectorAll("figure svg")) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll("text")) {
+      sizes.push(parseFloat(getComputedStyle(text).fontSize) * scale);
+    }
+  }
+  const out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify({
+    smallest: Math.min(...sizes), texts: sizes.length,
+    faces: [...document.fonts].map(f => [f.family.replace(/"/g, ""), f.status])});
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: apt-get "
+                    "install chromium); the report is checked in a browser only where it is")
+@pytest.mark.parametrize("width", [800, 1280])
+def test_every_figure_text_is_at_least_10_px_in_the_browser(tour, tmp_path, width):
+    """The report with a script that measures, once fonts are loaded, the size
+    every SVG text is shown at (font size × the SVG's scale on the page)."""
+    if not _has_matplotlib():
+        pytest.skip("the figures need matplotlib")
+    _, _, _, path = tour
+    measured = tmp_path / "measured.html"
+    measured.write_text(path.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"),
+                        encoding="utf-8")
+    done = _chromium([f"--window-size={width},1000", "--virtual-time-budget=10000",
+                      "--dump-dom", measured.resolve().as_uri()], tmp_path / "profile")
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    found = re.search(r'<pre id="measured">([^<]*)</pre>', done.stdout.decode("utf-8"))
+    result = json.loads(found.group(1))
+    assert result["texts"] > 100  # graphs, curves and gate maps
+    assert result["smallest"] >= 10 - 1e-6
+    if fonts.hangul_font_file() is not None:
+        assert result["faces"] == [[fonts.FAMILY, "loaded"]]
 
 
 def test_report_path_in_a_missing_directory_fails_before_the_work(tmp_path, capsys):

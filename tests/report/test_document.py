@@ -52,7 +52,8 @@ def test_csv_rendering_holds_only_the_tables():
 def test_html_rendering_inlines_the_svg():
     page = build().render("html")
     assert page.startswith("<!DOCTYPE html>")
-    assert "<h2>Part one</h2>" in page and "<h3>Part two</h3>" in page
+    assert '<h2 id="section-1">Part one</h2>' in page
+    assert '<h3 id="section-2">Part two</h3>' in page
     assert "<circle" in page and "<figcaption>a dot</figcaption>" in page
     assert page.count("<table") == 2
 

@@ -161,3 +161,60 @@ def test_text_that_cannot_be_encoded_writes_nothing(tmp_path):
 def test_write_accepts_str_paths(tmp_path):
     out = write_text_atomic(str(tmp_path / "a.txt"), "hello")
     assert isinstance(out, Path) and out.read_text() == "hello"
+
+
+# ------------------------------------------------------------ readable figures
+def _svg(width: str, view: str | None, font: str) -> str:
+    box = f' viewBox="{view}"' if view else ""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}"{box}>'
+            f'<text {font}>x</text></svg>')
+
+
+@pytest.mark.parametrize("svg, expected", [
+    (_svg("2520", "0 0 2520 410", 'font-size="11"'), 2520 * 10 / 11),  # seqlab's graphs
+    (_svg("504pt", "0 0 504 302.4", 'style="font-size: 8.33px; font-family: x"'),
+     504 * 10 / 8.33),  # matplotlib: the viewBox in pt, font sizes in the same units
+    (_svg("300", None, 'style="font-size: 15px"'), 200.0),
+])
+def test_readable_width_keeps_the_smallest_text_at_10_px(svg, expected):
+    import xml.etree.ElementTree as ET
+
+    from seqlab.report.svgsize import readable_width
+
+    assert readable_width(ET.fromstring(svg)) == pytest.approx(expected)
+
+
+def test_a_page_never_shows_an_svg_so_narrow_that_its_text_is_unreadable():
+    page = HtmlPage("p")
+    page.add_svg(_svg("2520", "0 0 2520 410", 'font-size="11"'))
+    page.add_svg('<svg xmlns="http://www.w3.org/2000/svg" width="50" viewBox="0 0 50 50" '
+                 'style="color: red" font-size="10"/>')
+    page.add_svg(SVG)  # no text: nothing to keep readable
+    figures = [b for b in page.blocks if b.startswith("<figure>")]
+    assert 'style="min-width: 2291px"' in figures[0]  # 2520 px · 10 / 11
+    assert 'style="min-width: 50px; color: red" font-size="10"/>' in figures[1]
+    assert "min-width" not in figures[2]
+
+
+# ---------------------------------------------------------- table of contents
+def test_a_long_page_opens_with_links_to_its_sections():
+    page = HtmlPage("long")
+    for i, level in enumerate([2, 3, 2, 4, 2], 1):
+        page.add_heading(f"part {i} <{level}>", level)
+    text = page.render()
+    parser = _Collector()
+    parser.feed(text)
+    ids = [a["id"] for t, a in parser.tags if t in ("h2", "h3", "h4")]
+    links = [a["href"] for t, a in parser.tags if t == "a"]
+    assert links == ["#" + ids[i] for i in (0, 1, 2, 4)]  # levels 2 and 3 only
+    assert len(set(ids)) == 5
+    assert text.index('<nav class="contents">') < text.index("<h2")
+    assert '<a href="#section-1">part 1 &lt;2&gt;</a>' in text
+
+
+def test_a_short_page_has_no_table_of_contents():
+    page = HtmlPage("short")
+    for i in range(3):
+        page.add_heading(f"part {i}")
+    page.add_heading("detail", 4)
+    assert "<nav" not in page.render()

@@ -11,10 +11,10 @@ from seqlab import losses
 from seqlab.cli.main import main
 from seqlab.layers import LSTM, Dense, Input, SimpleRNN
 from seqlab.models import Sequential
+from seqlab.talk.clipping import exploding
 from seqlab.talk.flowdemo import (
     accuracy_grid,
     curves_table,
-    exploding,
     flow_curves,
     remember_init,
     task_model,
@@ -131,20 +131,67 @@ def test_remember_init_opens_the_gates():
 
 def test_exploding_gradients_grow_with_the_recurrent_scale_and_clipping_bounds_them():
     table = exploding(steps=20, scales=(0.5, 3.0), units=6, batch=8, updates=2)
-    small, large = table.rows
-    assert small[1] < 1 < large[1]  # ‖dL/dh_0‖ / ‖dL/dh_T-1‖
-    assert large[2] > 10 * small[2]
+    small_full, small_clipped, large_full, large_clipped = table.rows
+    assert [r[2] for r in table.rows] == ["none", 1.0, "none", 1.0]
+    assert small_clipped[1] is None and large_clipped[1] is None  # the ratio is printed once
+    assert small_full[1] < 1 < large_full[1]  # ‖dL/dh_0‖ / ‖dL/dh_T-1‖
+    assert large_full[3] > 10 * small_full[3]  # ‖g‖ of the first step
     n_weights = 3 + 2  # SimpleRNN kernel, recurrent kernel, bias; Dense kernel, bias
-    assert large[3] <= np.sqrt(n_weights) * 1.0 + 1e-9  # per-weight clipnorm = 1
-    assert large[4] > large[5]  # max |W| without clipping > with clipping
+    assert large_clipped[3] <= np.sqrt(n_weights) * 1.0 + 1e-9  # per-weight clipnorm = 1
+    assert large_full[4] == large_clipped[4]  # the same start
+    assert large_full[7] > large_clipped[7]  # max |W| without clipping > with clipping
 
 
-def test_accuracy_grid_shape():
-    grid = accuracy_grid(steps=(4,), cells=(("SimpleRNN", "keras"),), epochs=1, samples=32,
+def _loss_comparisons(table, column: int) -> dict[str, list[str]]:
+    """Scales where the clipped row's printed loss is higher / lower than the full row's."""
+    found: dict[str, list[str]] = {"higher": [], "lower": []}
+    rows = table.text_rows()
+    for full, clipped in zip(rows[::2], rows[1::2]):
+        if float(clipped[column]) != float(full[column]):
+            found["higher" if float(clipped[column]) > float(full[column]) else "lower"].append(
+                full[0])
+    return found
+
+
+@pytest.mark.parametrize("steps", [30, 50])
+def test_clipping_notes_say_what_the_printed_losses_show(steps):
+    """The tour's settings (T = 30 quick, 50 full): each sentence comparing the two
+    runs names exactly the scales where the printed numbers differ that way."""
+    table = exploding(steps=steps)
+    for column, when in ((5, "after one step"), (6, "after 20 steps")):
+        note = next((n for n in table.notes if n.startswith(when)), "")
+        for word, scales in _loss_comparisons(table, column).items():
+            if scales:
+                said = note.split(f"{word} at s = ")[1].split(" (")[0]
+                assert said.replace(" and ", ", ").split(", ") == scales, (note, scales)
+            else:
+                assert f"{word} at" not in note
+    rows = table.text_rows()
+    idle = [full[0] for full, clipped in zip(rows[::2], rows[1::2]) if full[3] == clipped[3]]
+    assert any(n.startswith(f"at s = {' and '.join(idle)} no weight") for n in table.notes)
+    if any(_loss_comparisons(table, c)["higher"] for c in (5, 6)):
+        assert any(n.startswith("a higher loss with clipping is expected: clipping shrinks "
+                                "the step") for n in table.notes)
+
+
+def test_clipping_notes_without_a_difference_say_nothing_about_one():
+    table = exploding(steps=10, scales=(0.5,), units=4, batch=8, updates=2)
+    assert table.rows[0][3:] == table.rows[1][3:]
+    assert any(n.startswith("at s = 0.5 no weight's gradient") for n in table.notes)
+    assert not any("higher" in n or "blow up" in n for n in table.notes)
+
+
+def test_accuracy_grid_shape_and_notes():
+    grid = accuracy_grid(steps=(4,), cells=(("SimpleRNN", "keras"),), epochs=2, samples=40,
                          units=4)
     table = grid.table()
     assert table.columns == ["cell", "T=4"]
     assert table.rows[0][0] == "SimpleRNN" and 0.0 <= table.rows[0][1] <= 1.0
+    notes = " ".join(table.notes)
+    assert grid.updates == 2 * 2  # 40 sequences in batches of 32: 2 batches per epoch
+    assert "only 4 Adam updates (2 epochs × 2 batches of 32 from 40 sequences" in notes
+    assert "chance is 0.25" in notes and "4 units" in notes
+    assert "did not learn the task in this budget, not that it cannot learn it" in notes
 
 
 def test_decay_ratio_errors():
