@@ -2,7 +2,9 @@
 
 Inputs and targets are normalised to lists of arrays, one per model input or
 output (a dict is read by input/output name). All arrays share their first
-dimension N (samples); batches are index slices of that dimension.
+dimension N (samples); batches are index slices of that dimension. Nested
+Python lists whose sequences differ in length (token ids before padding) are
+refused with the first two lengths found and a pointer to ``pad_sequences``.
 """
 
 from __future__ import annotations
@@ -35,12 +37,21 @@ def to_list(data: Any, names: Sequence[str], what: str, owner: str) -> list[np.n
     else:
         items = [data]
     if len(items) != len(names):
+        ragged = _ragged(data, what, owner) if len(names) == 1 else None
+        if ragged is not None:  # a list of arrays, one per sample
+            raise ragged
         raise ValueError(
             f"{owner}: expected {len(names)} {what} array(s) ({list(names)}), got {len(items)}"
         )
     arrays = []
     for name, item in zip(names, items):
-        arr = np.asarray(item)
+        label = what if len(names) == 1 else f"{what} {name!r}"
+        try:
+            arr = np.asarray(item)
+        except ValueError as exc:
+            raise (_ragged(item, label, owner) or exc) from None
+        if arr.dtype == object and _ragged(item, label, owner) is not None:  # older NumPy
+            raise _ragged(item, label, owner)
         if arr.dtype.kind not in "fiub":
             raise TypeError(
                 f"{owner}: {what} {name!r} must be a numeric array, got dtype {arr.dtype}"
@@ -51,6 +62,39 @@ def to_list(data: Any, names: Sequence[str], what: str, owner: str) -> list[np.n
             )
         arrays.append(arr)
     return arrays
+
+
+def _length(item: Any) -> int | None:
+    """The length of a sequence; None for a number (or a 0-d array)."""
+    if isinstance(item, (list, tuple)) or (isinstance(item, np.ndarray) and item.ndim > 0):
+        return len(item)
+    return None
+
+
+def _ragged(data: Any, label: str, owner: str) -> ValueError | None:
+    """The error for ``data`` if it nests sequences of different lengths (at the
+    shallowest level where they disagree it names the first two, e.g. ``x[0]
+    has 3 items, x[2] has 2 items``); None if they all agree."""
+    level = [("", data)]
+    while level:
+        lengths = [(where, _length(item)) for where, item in level]
+        (first, n), *rest = lengths
+        other = next(((w, m) for w, m in rest if m != n), None)
+        if other is not None:
+            def says(where: str, count: int | None) -> str:
+                return (f"{label}{where} is a number" if count is None
+                        else f"{label}{where} has {count} item{'s' * (count != 1)}")
+
+            return ValueError(
+                f"{owner}: {label} holds sequences of different lengths: {says(first, n)}, "
+                f"{says(*other)}. Pad or cut them to one length first, e.g. "
+                f"seqlab.text.pad_sequences(sequences, maxlen=...)"
+            )
+        if n is None:
+            return None
+        level = [(f"{where}[{i}]", child) for where, item in level
+                 for i, child in enumerate(item)]
+    return None
 
 
 def num_samples(xs: list[np.ndarray], ys: list[np.ndarray] | None, owner: str) -> int:
