@@ -84,10 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from seqlab.atomic import check_writable
     from seqlab.embeddings import Word2Vec
 
-    check_writable(args.output, "-o/--output file")  # before the training, not after
     model = Word2Vec(vector_size=args.size, window=args.window, negative=args.negative,
                      min_count=args.min_count, sample=args.sample, alpha=args.alpha,
                      sg=args.sg, epochs=args.epochs, workers=args.workers, seed=args.seed,

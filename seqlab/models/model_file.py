@@ -54,7 +54,7 @@ def existing_file(path: str | os.PathLike, who: str) -> str:
     """``path`` as a str, if it names an existing file (not a folder)."""
     path = os.fspath(path)
     if os.path.isdir(path):
-        raise IsADirectoryError(f"{who}: {path!r} is a directory, not a model file")
+        raise IsADirectoryError(f"{who}: {path!r} is a directory, not a file")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{who}: no such file {path!r}")
     return path

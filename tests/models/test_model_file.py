@@ -53,7 +53,7 @@ def _edit_config(path, edit) -> None:
 # ---------------------------------------------------------------- paths
 def test_a_directory_or_a_missing_file(tmp_path, saved):
     model, _ = saved
-    with pytest.raises(IsADirectoryError, match="is a directory, not a model file"):
+    with pytest.raises(IsADirectoryError, match="is a directory, not a file"):
         load_model(tmp_path)
     with pytest.raises(IsADirectoryError, match="is a directory"):
         model.load_weights(tmp_path)
