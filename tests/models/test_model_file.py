@@ -211,7 +211,7 @@ def test_a_config_that_changes_a_weight_shape(tmp_path):
     (lambda c: c["model"].update(class_name="Functional"), "unknown model class 'Functional'"),
     (lambda c: c.update(model=[1, 2]), r"unknown model class \[1, 2\]"),
     (lambda c: c["model"]["config"].update(layers=[{"class_name": "Dense"}]),
-     r"bad model config \(ValueError: expected \{'class_name'"),
+     r"bad model config \((ValueError|TypeError): "),
     (lambda c: c["model"]["config"].update(layers=[{"class_name": "Dense", "config": {}}]),
      r"bad model config \(TypeError"),
     (lambda c: c["model"]["config"]["layers"][0]["config"].update(units="two"),
