@@ -118,6 +118,15 @@ def test_ragged_sequences_are_named_with_a_fix(call):
     assert model.predict(padded).shape == (4, 1)
 
 
+def test_a_list_of_equal_arrays_for_one_input_says_to_stack_them():
+    model = _classifier("mse")
+    rows = [np.ones(4) for _ in range(3)]
+    with pytest.raises(ValueError, match=r"expected 1 x array\(s\) \(\['out'\]\), got 3 \(one "
+                                         r"array per sample\? stack them: np\.stack\(x\)\)"):
+        model.predict(rows)
+    assert model.predict(np.stack(rows)).shape == (3, 1)
+
+
 def test_ragged_deeper_down_and_ragged_targets():
     model = _classifier("mse")
     x = [[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 2.0]]
