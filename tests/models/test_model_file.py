@@ -134,18 +134,19 @@ def test_compressed_entries_are_refused_so_nothing_inflates(saved, tmp_path):
 
 
 def test_an_entry_larger_than_the_file_is_refused(saved):
+    """The central directory claims 2 GiB for the weights (stored and unpacked
+    sizes at offsets 20 and 24 of the entry's record): refused before reading."""
     _, path = saved
     blob = bytearray(path.read_bytes())
+    name = b"model.weights.safetensors"
     with zipfile.ZipFile(path) as zf:
-        info = zf.getinfo("model.weights.safetensors")
-        directory = zf.start_dir
-    # the central directory record of that entry: sizes at offsets 20 (stored) and 24
-    record = blob.index(b"PK\x01\x02" + bytes(blob[directory + 4:directory + 6]), directory)
-    while blob[record + 46:record + 46 + len(info.filename)] != info.filename.encode():
+        record = zf.start_dir  # the first central directory record
+    while blob[record + 46:record + 46 + len(name)] != name:
         record = blob.index(b"PK\x01\x02", record + 4)
     blob[record + 20:record + 28] = struct.pack("<II", 2**31, 2**31)
     path.write_bytes(bytes(blob))
-    with pytest.raises(ModelFileError, match=r"claims 2,147,483,648 bytes .* in a file of"):
+    with pytest.raises(ModelFileError, match=r"entry 'model.weights.safetensors' claims "
+                                             r"2,147,483,648 bytes .* in a file of"):
         load_model(path)
 
 
