@@ -3,15 +3,62 @@
 Each initializer is a callable ``init(shape, dtype, rng) -> array``. Fan-in and
 fan-out follow Keras: for a matrix ``(fan_in, fan_out)``; for a conv kernel
 ``(K, D, F)`` the receptive field K multiplies both.
+
+Inside ``with limit_values(n):`` the named initializers make at most ``n``
+values in all; the call that would pass the limit raises ValueLimitError
+before it takes any memory (``load_model`` rebuilds a model under the number
+of values its file holds, so that an edited config cannot ask for terabytes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+import math
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 import numpy as np
 
 Initializer = Callable[[tuple[int, ...], np.dtype, np.random.Generator], np.ndarray]
+
+
+class ValueLimitError(ValueError):
+    """An initializer was asked for more values than ``limit_values`` allows."""
+
+
+_LIMIT: ContextVar[list[int] | None] = ContextVar("seqlab_initializer_limit", default=None)
+
+
+@contextlib.contextmanager
+def limit_values(total: int) -> Iterator[None]:
+    """Allow the initializers at most ``total`` values in all within the block
+    (in this thread or task only)."""
+    token = _LIMIT.set([int(total), int(total)])  # [limit, values left]
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def _counted(init: Initializer) -> Initializer:
+    """``init`` that first takes its values from the active limit, if any."""
+
+    @functools.wraps(init)
+    def counted(shape, dtype, rng):
+        limit = _LIMIT.get()
+        if limit is not None:
+            total, left = limit
+            wanted = math.prod(shape)
+            if wanted > left:
+                raise ValueLimitError(
+                    f"a weight of shape {tuple(shape)} needs {wanted:,} values, but only "
+                    f"{left:,} of the {total:,} allowed are left"
+                )
+            limit[1] = left - wanted
+        return init(shape, dtype, rng)
+
+    return counted
 
 
 def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
@@ -21,16 +68,19 @@ def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
     return shape[-2] * receptive, shape[-1] * receptive
 
 
+@_counted
 def zeros(shape, dtype, rng):
     """All zeros."""
     return np.zeros(shape, dtype=dtype)
 
 
+@_counted
 def ones(shape, dtype, rng):
     """All ones."""
     return np.ones(shape, dtype=dtype)
 
 
+@_counted
 def glorot_uniform(shape, dtype, rng):
     """U(-l, l) with l = sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(shape)
@@ -38,6 +88,7 @@ def glorot_uniform(shape, dtype, rng):
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
+@_counted
 def he_uniform(shape, dtype, rng):
     """U(-l, l) with l = sqrt(6 / fan_in)."""
     fan_in, _ = _fans(shape)
@@ -45,16 +96,19 @@ def he_uniform(shape, dtype, rng):
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
+@_counted
 def uniform(shape, dtype, rng):
     """U(-0.05, 0.05), Keras' RandomUniform default (used by Embedding)."""
     return rng.uniform(-0.05, 0.05, size=shape).astype(dtype)
 
 
+@_counted
 def normal(shape, dtype, rng):
     """N(0, 0.05^2), Keras' RandomNormal default."""
     return rng.normal(0.0, 0.05, size=shape).astype(dtype)
 
 
+@_counted
 def orthogonal(shape, dtype, rng):
     """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian draw.
 

@@ -69,6 +69,11 @@ class Loss:
         _, dy_pred = type(self)._backward(1.0, cache)
         return value, dy_pred
 
+    def check_labels(self, y_true: Any, who: str) -> None:
+        """Raise ValueError for labels this loss cannot learn from. ``fit`` and
+        ``evaluate`` call it on the whole data set before they start, so that the
+        index in the message is the sample's; the default accepts any numbers."""
+
     def get_config(self) -> dict[str, Any]:
         cfg: dict[str, Any] = {"name": self.name}
         if self.takes_logits:
@@ -85,21 +90,28 @@ class Loss:
 
 
 class BinaryCrossentropy(Loss):
-    """Binary cross-entropy; y_true (B,) is accepted with y_pred (B, 1)."""
+    """Binary cross-entropy; y_true (B,) is accepted with y_pred (B, 1). Labels
+    must lie in [0, 1] (0/1 or soft labels), also with ``from_logits=True``."""
 
     _forward = staticmethod(F.binary_crossentropy)
     _backward = staticmethod(F.binary_crossentropy_backward)
     alias = "binary_crossentropy"
     takes_logits = True
 
+    def check_labels(self, y_true: Any, who: str) -> None:
+        F.check_unit_labels(y_true, self.alias, F.BINARY_HINT, who)
+
 
 class CategoricalCrossentropy(Loss):
-    """Cross-entropy with one-hot labels over the last axis."""
+    """Cross-entropy with one-hot (or soft) labels over the last axis, in [0, 1]."""
 
     _forward = staticmethod(F.categorical_crossentropy)
     _backward = staticmethod(F.categorical_crossentropy_backward)
     alias = "categorical_crossentropy"
     takes_logits = True
+
+    def check_labels(self, y_true: Any, who: str) -> None:
+        F.check_unit_labels(y_true, self.alias, F.CATEGORICAL_HINT, who)
 
 
 class SparseCategoricalCrossentropy(Loss):

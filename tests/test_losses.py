@@ -107,3 +107,14 @@ def test_config_errors():
 def test_mismatched_batch_is_a_clear_error():
     with pytest.raises(ValueError, match="batch size mismatch"):
         losses.get("mse").value_and_grad(np.ones((3, 1)), np.ones((5, 1)))
+
+
+def test_check_labels_names_who_and_accepts_what_the_loss_takes():
+    with pytest.raises(ValueError, match=r"^model 'm' fit\(\): y 'out' for binary_crossentropy "
+                                         r"must hold labels in \[0, 1\], got 2 at index \(3,\)"):
+        losses.BinaryCrossentropy(from_logits=True).check_labels(np.array([0, 1, 1, 2]),
+                                                                 "model 'm' fit(): y 'out'")
+    with pytest.raises(ValueError, match="for categorical_crossentropy must hold labels"):
+        losses.get("categorical_crossentropy").check_labels(np.array([[2.0, -1.0]]), "y")
+    losses.get("binary_crossentropy").check_labels(np.array([0.0, 0.25, 1.0]), "y")
+    losses.get("mse").check_labels(np.array([-5.0, 7.0]), "y")  # any number is a target

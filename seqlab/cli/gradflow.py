@@ -53,6 +53,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from seqlab.atomic import check_writable
     from seqlab.report import figures
     from seqlab.talk.flowdemo import flow_curves, flow_figure, gradflow_report
 
@@ -65,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"--plots {args.plots}: no such directory")
     if args.plots is not None and not figures.available():
         raise ValueError("--plots needs matplotlib: pip install 'seqlab[plot]'")
+    if args.out is not None:  # outputs are checked before the work
+        check_writable(args.out, "--out file")
+    if args.plots is not None:
+        check_writable(args.plots / f"gradflow.{args.plot_format}", "--plots picture")
     grid = args.steps or ((10, 25) if args.quick else (10, 25, 50, 100, 200))
     curve_steps = 30 if args.quick and args.curve_steps == 50 else args.curve_steps
     report = gradflow_report(grid, curve_steps=curve_steps,

@@ -33,22 +33,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _check_report_path(path: Path) -> None:
-    """Fail before the work if the report cannot be written there."""
-    from seqlab.report.html import ReportPathError
-
-    if path.is_dir():
-        raise ReportPathError(f"cannot write report to {str(path)!r}: it is a directory")
-    if not path.parent.is_dir():
-        raise ReportPathError(f"cannot write report to {str(path)!r}: directory "
-                              f"{str(path.parent)!r} does not exist")
-
-
 def run(args: argparse.Namespace) -> int:
+    from seqlab.atomic import check_writable
     from seqlab.talk.tour import tour_document
 
     if args.report is not None:
-        _check_report_path(args.report)
+        check_writable(args.report, "--report file")  # before the work
     doc = tour_document(quick=args.quick, figures=args.report is not None)
     if not args.no_print:
         doc.print(args.format, file=sys.stdout)

@@ -64,10 +64,20 @@ def _emit(doc: Any, fmt: str, out: str | None) -> int:
     return 0
 
 
+def _check_outputs(*paths: tuple[str | None, str]) -> None:
+    """Fail before the work if an output that was asked for cannot be written."""
+    from seqlab.atomic import check_writable
+
+    for path, option in paths:
+        if path is not None:
+            check_writable(path, f"{option} file")
+
+
 def run_seed(args: argparse.Namespace) -> int:
     from seqlab.talk.reports import seed_document
 
     fmt = check_format(args.format)
+    _check_outputs((args.out, "--out"))
     doc = seed_document(lr=args.lr, margin=args.margin, max_epochs=args.max_epochs,
                         digits=args.digits)
     return _emit(doc, fmt, args.out)
@@ -78,6 +88,7 @@ def run_backprop(args: argparse.Namespace) -> int:
     from seqlab.talk.reports import backprop_document
 
     fmt = check_format(args.format)
+    _check_outputs((args.out, "--out"), (args.svg, "--svg"))
     names = args.example or list(handprop.EXAMPLES)
     doc = backprop_document(names)
     if args.svg:

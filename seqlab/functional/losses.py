@@ -26,7 +26,12 @@ for sequence outputs). With M such positions and C entries on the last axis:
 Each forward returns ``(value, cache)`` with ``value`` a Python float; each
 backward takes ``(dvalue, cache)`` and returns ``(None, dy_pred)`` — one entry
 per input, the labels not being differentiated. ``dy_pred`` has the shape and
-dtype of ``y_pred``. NaN/inf values are not checked here.
+dtype of ``y_pred``.
+
+Labels are checked: the cross-entropies on dense labels take values in
+[0, 1] only (hard 0/1 or soft labels, as Keras allows); a label outside — 1/2,
+−1/1, NaN — raises ValueError naming the loss, the first bad value and its
+index. Predictions are not checked for NaN/inf here.
 """
 
 from __future__ import annotations
@@ -88,6 +93,28 @@ def align(y_true: Any, y_pred: Any, who: str, hint: str = "") -> tuple[np.ndarra
     return yt.astype(yp.dtype, copy=False), yp
 
 
+BINARY_HINT = ("binary labels are 0 and 1 (or probabilities between): map others first, "
+               "e.g. -1/1 with (y + 1) / 2")
+CATEGORICAL_HINT = "one-hot or soft labels; integer class ids need sparse_categorical_crossentropy"
+
+
+def check_unit_labels(y_true: Any, loss: str, hint: str, who: str | None = None) -> None:
+    """Raise ValueError if a label lies outside [0, 1] (or is NaN), naming the
+    loss, the first bad label with its index in ``y_true`` and how many there
+    are; ``who`` names the labels (default: ``"<loss>: y_true"``)."""
+    labels = np.asarray(y_true)
+    if labels.dtype.kind == "b":
+        return
+    outside = ~((labels >= 0) & (labels <= 1))
+    if np.any(outside):
+        index = tuple(int(i) for i in np.argwhere(outside)[0])
+        subject = f"{loss}: y_true" if who is None else f"{who} for {loss}"
+        raise ValueError(
+            f"{subject} must hold labels in [0, 1], got {labels[index].item()!r} at index "
+            f"{index} ({int(np.count_nonzero(outside))} of {labels.size} outside); {hint}"
+        )
+
+
 def sparse_labels(y_true: Any, y_pred: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
     """Check integer class labels (..., ) or (..., 1) against y_pred (..., C).
 
@@ -137,6 +164,7 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
                         ) -> tuple[float, LossCache]:
     """Binary cross-entropy from probabilities or (stably) from logits."""
     yt, yp = align(y_true, y_pred, "binary_crossentropy")
+    check_unit_labels(y_true, "binary_crossentropy", BINARY_HINT)
     if from_logits:
         z = yp
         ell = np.maximum(z, 0) - z * yt + np.log1p(np.exp(-np.abs(z)))
@@ -163,6 +191,7 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     """Categorical cross-entropy with one-hot (or soft) labels over the last axis."""
     yt, yp = align(y_true, y_pred, "categorical_crossentropy",
                    " (integer labels need sparse_categorical_crossentropy)")
+    check_unit_labels(y_true, "categorical_crossentropy", CATEGORICAL_HINT)
     if from_logits:
         per = _logsumexp(yp) * np.sum(yt, axis=-1) - np.sum(yt * yp, axis=-1)
     else:

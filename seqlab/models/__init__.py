@@ -10,6 +10,7 @@ from seqlab.models.callbacks import (
     TerminateOnNaN,
 )
 from seqlab.models.functional import Model
+from seqlab.models.model_file import ModelFileError
 from seqlab.models.progress import ProgbarLogger, ProgressBar
 from seqlab.models.saving import load_model
 from seqlab.models.sequential import Sequential
@@ -23,6 +24,7 @@ __all__ = [
     "History",
     "Model",
     "ModelCheckpoint",
+    "ModelFileError",
     "ProgbarLogger",
     "ProgressBar",
     "ReduceLROnPlateau",

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.atomic import check_writable
+
 Logs = dict[str, float]
 
 
@@ -198,6 +200,10 @@ class ModelCheckpoint(Callback):
     ``filepath`` may hold ``{epoch}`` (from 1) and any log key, e.g.
     ``"ckpt-{epoch:02d}-{val_loss:.3f}.seqlab"``. With ``save_best_only`` a file
     is written only when ``monitor`` improved.
+
+    When training begins, the path (filled in with epoch 1 and zeros) is checked
+    to be writable, so that a missing folder fails before the first epoch, not
+    after it. Folders are not created.
     """
 
     def __init__(self, filepath: str | os.PathLike, monitor: str = "val_loss",
@@ -211,6 +217,14 @@ class ModelCheckpoint(Callback):
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.best = self._m.initial()
+
+    def on_train_begin(self, logs=None):
+        try:
+            example = self.filepath.format_map(_ZeroLogs(epoch=1))
+        except (ValueError, IndexError, AttributeError) as exc:
+            raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} is not a valid "
+                             f"template ({exc})") from None
+        check_writable(example, "ModelCheckpoint file")
 
     def _path(self, epoch: int, logs: Logs) -> str:
         try:
@@ -236,6 +250,13 @@ class ModelCheckpoint(Callback):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+
+
+class _ZeroLogs(dict):
+    """Log values for a file name template, 0 for any key not given."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
 
 
 class ReduceLROnPlateau(Callback):
@@ -298,7 +319,8 @@ class CSVLogger(Callback):
 
     The file is opened and closed for every row, so it is complete after each
     epoch even if training is interrupted. ``append=True`` keeps earlier rows
-    (and does not repeat the header).
+    (and does not repeat the header). When training begins the file is checked
+    to be writable (its folder must exist), before the first epoch.
     """
 
     def __init__(self, filename: str | os.PathLike, separator: str = ",", append: bool = False):
@@ -309,6 +331,7 @@ class CSVLogger(Callback):
         self.keys: list[str] | None = None
 
     def on_train_begin(self, logs=None):
+        check_writable(self.filename, "CSVLogger file")
         self.keys = None
         self._header = not (self.append and os.path.exists(self.filename)
                             and os.path.getsize(self.filename) > 0)

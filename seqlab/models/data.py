@@ -2,7 +2,9 @@
 
 Inputs and targets are normalised to lists of arrays, one per model input or
 output (a dict is read by input/output name). All arrays share their first
-dimension N (samples); batches are index slices of that dimension.
+dimension N (samples); batches are index slices of that dimension. Nested
+Python lists whose sequences differ in length (token ids before padding) are
+refused with the first two lengths found and a pointer to ``pad_sequences``.
 """
 
 from __future__ import annotations
@@ -35,12 +37,21 @@ def to_list(data: Any, names: Sequence[str], what: str, owner: str) -> list[np.n
     else:
         items = [data]
     if len(items) != len(names):
+        ragged = _ragged(data, what, owner) if len(names) == 1 else None
+        if ragged is not None:  # a list of arrays, one per sample
+            raise ragged
+        hint = f" (one array per sample? stack them: np.stack({what}))" if len(names) == 1 else ""
         raise ValueError(
-            f"{owner}: expected {len(names)} {what} array(s) ({list(names)}), got {len(items)}"
+            f"{owner}: expected {len(names)} {what} array(s) ({list(names)}), got "
+            f"{len(items)}{hint}"
         )
     arrays = []
     for name, item in zip(names, items):
-        arr = np.asarray(item)
+        label = what if len(names) == 1 else f"{what} {name!r}"
+        try:
+            arr = np.asarray(item)
+        except ValueError as exc:  # NumPy >= 1.24 refuses ragged nested lists
+            raise (_ragged(item, label, owner) or exc) from None
         if arr.dtype.kind not in "fiub":
             raise TypeError(
                 f"{owner}: {what} {name!r} must be a numeric array, got dtype {arr.dtype}"
@@ -51,6 +62,46 @@ def to_list(data: Any, names: Sequence[str], what: str, owner: str) -> list[np.n
             )
         arrays.append(arr)
     return arrays
+
+
+def _length(item: Any) -> int | None:
+    """The length of a sequence; None for a number (or a 0-d array)."""
+    if isinstance(item, (list, tuple)) or (isinstance(item, np.ndarray) and item.ndim > 0):
+        return len(item)
+    return None
+
+
+def _children(where: str, item: Any) -> list[tuple[str, Any]]:
+    """The items of a sequence with their positions; a numeric array is uniform
+    inside, so its first item stands for all (no walk over every number)."""
+    if isinstance(item, np.ndarray) and item.dtype != object:
+        return [(f"{where}[0]", item[0])] if len(item) else []
+    return [(f"{where}[{i}]", child) for i, child in enumerate(item)]
+
+
+def _says(label: str, where: str, count: int | None) -> str:
+    return (f"{label}{where} is a number" if count is None
+            else f"{label}{where} has {count} item{'s' * (count != 1)}")
+
+
+def _ragged(data: Any, label: str, owner: str) -> ValueError | None:
+    """The error for ``data`` if it nests sequences of different lengths (at the
+    shallowest level where they disagree it names the first two, e.g. ``x[0]
+    has 3 items, x[2] has 2 items``); None if they all agree."""
+    level = [("", data)]
+    while level:
+        (first, n), *rest = [(where, _length(item)) for where, item in level]
+        other = next(((where, m) for where, m in rest if m != n), None)
+        if other is not None:
+            return ValueError(
+                f"{owner}: {label} holds sequences of different lengths: "
+                f"{_says(label, first, n)}, {_says(label, *other)}. Pad or cut them to one "
+                "length first, e.g. seqlab.text.pad_sequences(sequences, maxlen=...)"
+            )
+        if n is None:
+            return None
+        level = [child for where, item in level for child in _children(where, item)]
+    return None
 
 
 def num_samples(xs: list[np.ndarray], ys: list[np.ndarray] | None, owner: str) -> int:

@@ -11,16 +11,19 @@
   (``"dense/kernel"``), in Keras layout;
 - ``optimizer.safetensors``: ``optimizer.state_dict()`` (compiled models only).
 
-Writes are atomic: the archive is written to a temporary file in the target
-directory, flushed to disk, then renamed over the target; on any error the
-target is untouched. Reading checks the zip CRCs (a changed byte), that every
-entry is there (a cut file), and that every weight's name and shape matches
-the model rebuilt from the config (an edited config) — each with a clear
-ValueError.
+Writes are atomic (:func:`seqlab.atomic.atomic_write`): on any error the
+target is untouched. Reading is checked before anything big is made (see
+:mod:`seqlab.models.model_file`): every entry stored, within the file's size
+and with a good CRC; the model is rebuilt from the config allowed no more
+weight values than the file holds (``initializers.limit_values``), so an
+edited config cannot ask for terabytes; then every weight's name and shape
+must match. A file that fails any of this raises ModelFileError (a
+ValueError): ``file 'm.seqlab' is not a valid seqlab model: <why>``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import zipfile
@@ -29,9 +32,18 @@ from typing import Any
 
 import numpy as np
 import safetensors.numpy as st
-from safetensors import SafetensorError
 
+from seqlab import initializers
 from seqlab.atomic import atomic_write
+from seqlab.models.model_file import (
+    ZIP_MAGIC,
+    ModelFileError,
+    existing_file,
+    invalid,
+    read_entries,
+    read_tensors,
+    read_weights,
+)
 
 FORMAT = "seqlab.model"
 FORMAT_VERSION = 1
@@ -60,28 +72,22 @@ def _require_built(model: Any, what: str) -> None:
         )
 
 
-def _assign_weights(model: Any, named: list[tuple[str, np.ndarray]], source: str,
-                    same_names: bool = False) -> None:
+def _assign_weights(model: Any, named: list[tuple[str, np.ndarray]],
+                    fail: Callable[[str], Exception], same_names: bool = False) -> None:
     """Copy the arrays into ``model.weights`` by position (Keras' order), after
-    checking that the count and every shape (and, if asked, every name) agree."""
+    checking that the count and every shape (and, if asked, every name) agree;
+    ``fail(reason)`` makes the error."""
     params = model.weights
     if same_names and [n for n, _ in named] != [p.name for p in params]:
-        raise ValueError(
-            f"{source}: the weight names {[n for n, _ in named]} do not match the model "
-            f"rebuilt from the config {[p.name for p in params]}"
-        )
+        raise fail(f"the weight names {[n for n, _ in named]} do not match the model "
+                   f"rebuilt from the config {[p.name for p in params]}")
     if len(named) != len(params):
-        raise ValueError(
-            f"{source}: the file holds {len(named)} weight arrays "
-            f"{[n for n, _ in named]}, model {model.name!r} has {len(params)} "
-            f"{[p.name for p in params]}"
-        )
+        raise fail(f"the file holds {len(named)} weight arrays {[n for n, _ in named]}, "
+                   f"model {model.name!r} has {len(params)} {[p.name for p in params]}")
     for (name, arr), p in zip(named, params):
         if arr.shape != p.shape:
-            raise ValueError(
-                f"{source}: weight {name!r} has shape {arr.shape} in the file, the model "
-                f"expects {p.shape} (for {p.name!r})"
-            )
+            raise fail(f"weight {name!r} has shape {arr.shape} in the file, the model "
+                       f"expects {p.shape} (for {p.name!r})")
     for (_, arr), p in zip(named, params):
         p.assign(arr)
 
@@ -92,35 +98,12 @@ def _weights_blob(model: Any, kind: str) -> bytes:
     return st.save(arrays, metadata={"format": kind, "order": json.dumps(list(arrays))})
 
 
-def _read_weights(blob: bytes, source: str) -> list[tuple[str, np.ndarray]]:
-    """The (name, array) pairs of a weights blob, in saved order."""
-    arrays = _load_safetensors(blob, source)
-    size = int.from_bytes(blob[:8], "little")
-    meta = json.loads(blob[8:8 + size].decode("utf-8")).get("__metadata__") or {}
-    try:
-        order = json.loads(meta.get("order", "null"))
-    except json.JSONDecodeError:
-        order = None
-    if not isinstance(order, list) or sorted(order) != sorted(arrays):
-        raise ValueError(f"{source}: the weights file has no valid weight order; it was not "
-                         "written by seqlab or it was edited")
-    return [(name, arrays[name]) for name in order]
-
-
 def save_weights(model: Any, path: str | os.PathLike) -> None:
     """Write every weight of ``model`` by parameter name to a safetensors file."""
     _require_built(model, "save")
     blob = _weights_blob(model, "seqlab.weights")
     with atomic_write(path, "wb") as f:
         f.write(blob)
-
-
-def _load_safetensors(blob: bytes, source: str) -> dict[str, np.ndarray]:
-    try:
-        return st.load(blob)
-    except (SafetensorError, ValueError, OSError) as exc:  # malformed bytes
-        raise ValueError(f"{source}: not a valid safetensors file (truncated or damaged?): "
-                         f"{exc}") from None
 
 
 def load_weights(model: Any, path: str | os.PathLike) -> None:
@@ -130,14 +113,15 @@ def load_weights(model: Any, path: str | os.PathLike) -> None:
     a model built again with other layer names loads them; counts and shapes must
     agree."""
     _require_built(model, "load into")
-    path = os.fspath(path)
-    if zipfile.is_zipfile(path):
-        with _open_archive(path) as (read, _):
-            named = _read_weights(read(WEIGHTS), f"{path}:{WEIGHTS}")
+    path = existing_file(path, "load_weights")
+    with open(path, "rb") as f:
+        is_model = f.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+    if is_model:
+        named = read_weights(read_entries(path, (WEIGHTS,))[WEIGHTS], path, repr(WEIGHTS))
     else:
         with open(path, "rb") as f:
-            named = _read_weights(f.read(), path)
-    _assign_weights(model, named, path)
+            named = read_weights(f.read(), path, "the file", "weights file")
+    _assign_weights(model, named, lambda reason: ValueError(f"load_weights {path!r}: {reason}"))
 
 
 # ------------------------------------------------------------------- config
@@ -153,14 +137,14 @@ def _rng_states(model: Any) -> dict[str, Any]:
             for key, layer in _walk_layers(model.layers) if layer._rng is not None}
 
 
-def _restore_rngs(model: Any, states: dict[str, Any], source: str) -> None:
+def _restore_rngs(model: Any, states: dict[str, Any]) -> None:
     layers = dict(_walk_layers(model.layers))
     for key, state in states.items():
         if key not in layers:
-            raise ValueError(f"{source}: random state for unknown layer {key!r}")
+            raise ValueError(f"a state for the unknown layer {key!r}")
         name = state.get("bit_generator") if isinstance(state, dict) else None
         if name not in _BIT_GENERATORS:
-            raise ValueError(f"{source}: bad random generator state for layer {key!r}")
+            raise ValueError(f"a bad state for layer {key!r}")
         gen = np.random.Generator(getattr(np.random, name)())
         gen.bit_generator.state = state
         layers[key]._rng = gen
@@ -216,79 +200,75 @@ def save_model(model: Any, path: str | os.PathLike) -> None:
             zf.writestr(OPTIMIZER, opt_blob)
 
 
-class _open_archive:
-    """Context manager: ``(read(name) -> bytes, names)`` with clear errors."""
+@contextlib.contextmanager
+def _part(path: str, what: str) -> Iterator[None]:
+    """Report a bad ``what`` of the config (a KeyError, a wrong type, a value the
+    constructors refuse, more weights than the file holds) as a ModelFileError."""
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except initializers.ValueLimitError as exc:
+        raise invalid(path, f"its {what} asks for more weight values than the file holds: "
+                            f"{exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        raise invalid(path, f"bad {what} ({type(exc).__name__}: {exc})") from exc
 
-    def __init__(self, path: str):
-        self.path = path
 
-    def __enter__(self) -> tuple[Callable[[str], bytes], list[str]]:
-        try:
-            self.zf = zipfile.ZipFile(self.path, "r")
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            if isinstance(exc, FileNotFoundError):
-                raise
-            raise ValueError(f"{self.path}: not a seqlab model file, or it is truncated or "
-                             f"damaged ({exc})") from None
-        names = self.zf.namelist()
+def _read_config(blob: bytes, path: str) -> dict[str, Any]:
+    try:
+        config = json.loads(blob.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise invalid(path, f"{CONFIG!r} is not valid JSON ({exc})") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise invalid(path, f"{CONFIG!r} is not a seqlab model config")
+    if config.get("format_version") != FORMAT_VERSION:
+        raise invalid(path, f"format version {config.get('format_version')!r} is not "
+                            f"supported (this seqlab reads {FORMAT_VERSION})")
+    return config
 
-        def read(name: str) -> bytes:
-            if name not in names:
-                raise ValueError(f"{self.path}: the archive has no {name!r} (entries: {names}); "
-                                 "it is damaged or not a seqlab model file")
-            try:
-                return self.zf.read(name)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-                raise ValueError(f"{self.path}: entry {name!r} is damaged ({exc})") from None
 
-        return read, names
+def _rebuild(spec: Any, weights: list[tuple[str, np.ndarray]], path: str) -> Any:
+    """The model of ``spec``, allowed no more weight values than the file holds."""
+    from seqlab.models.functional import Model
+    from seqlab.models.sequential import Sequential
 
-    def __exit__(self, *exc: object) -> None:
-        self.zf.close()
+    classes = {"Sequential": Sequential, "Model": Model}
+    cls = classes.get(spec.get("class_name")) if isinstance(spec, dict) else None
+    if cls is None:
+        name = spec.get("class_name") if isinstance(spec, dict) else spec
+        raise invalid(path, f"unknown model class {name!r}; known: {sorted(classes)}")
+    with _part(path, "model config"), initializers.limit_values(
+            sum(arr.size for _, arr in weights)):
+        return cls.from_config(spec["config"])
 
 
 def load_model(path: str | os.PathLike, compile: bool = True) -> Any:
     """Rebuild a model saved by ``model.save``: same predictions, and training
     resumes where it stopped (optimizer state, random states, shuffle seed)."""
-    from seqlab.models.functional import Model
-    from seqlab.models.sequential import Sequential
-
-    path = os.fspath(path)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"load_model: no such file {path!r}")
-    with _open_archive(path) as (read, names):
-        try:
-            config = json.loads(read(CONFIG).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path}: config.json is not valid JSON ({exc})") from None
-        if not isinstance(config, dict) or config.get("format") != FORMAT:
-            raise ValueError(f"{path}: config.json is not a seqlab model config")
-        if config.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"{path}: format version {config.get('format_version')!r} is not "
-                             f"supported (this seqlab reads {FORMAT_VERSION})")
-        weights = _read_weights(read(WEIGHTS), f"{path}:{WEIGHTS}")
-        opt_state = (_load_safetensors(read(OPTIMIZER), f"{path}:{OPTIMIZER}")
-                     if OPTIMIZER in names else None)
-    classes = {"Sequential": Sequential, "Model": Model}
-    spec = config.get("model", {})
-    cls = classes.get(spec.get("class_name"))
-    if cls is None:
-        raise ValueError(f"{path}: unknown model class {spec.get('class_name')!r}; "
-                         f"known: {sorted(classes)}")
-    try:
-        model = cls.from_config(spec["config"])
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: the model config is invalid ({exc!r})") from None
-    _assign_weights(model, weights, path, same_names=True)
-    _restore_rngs(model, config.get("rng_states") or {}, path)
-    model._shuffle_seed = config.get("shuffle_seed")
+    path = existing_file(path, "load_model")
+    entries = read_entries(path, (CONFIG, WEIGHTS), optional=(OPTIMIZER,))
+    config = _read_config(entries[CONFIG], path)
+    weights = read_weights(entries[WEIGHTS], path, repr(WEIGHTS))
+    opt_state = (read_tensors(entries[OPTIMIZER], path, repr(OPTIMIZER))
+                 if OPTIMIZER in entries else None)
+    model = _rebuild(config.get("model"), weights, path)
+    _assign_weights(model, weights, lambda reason: invalid(path, reason), same_names=True)
+    with _part(path, "random generator state"):
+        _restore_rngs(model, config.get("rng_states") or {})
+    seed = config.get("shuffle_seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+        raise invalid(path, f"its shuffle seed must be an int >= 0 or null, got {seed!r}")
+    model._shuffle_seed = seed
     comp = config.get("compile")
     if compile and comp is not None:
         from seqlab import losses, optim
 
-        loss = [None if s is None else losses.deserialize(s) for s in comp["loss"]]
-        model.compile(optimizer=optim.deserialize(comp["optimizer"]), loss=loss,
-                      metrics=comp["metrics"], loss_weights=comp["loss_weights"])
+        with _part(path, "compile settings"):
+            loss = [None if s is None else losses.deserialize(s) for s in comp["loss"]]
+            model.compile(optimizer=optim.deserialize(comp["optimizer"]), loss=loss,
+                          metrics=comp["metrics"], loss_weights=comp["loss_weights"])
         if opt_state is not None:
-            model.optimizer.load_state_dict(opt_state, model.trainable_weights)
+            with _part(path, "optimizer state"):
+                model.optimizer.load_state_dict(opt_state, model.trainable_weights)
     return model

@@ -151,6 +151,9 @@ class BaseModel(Layer, ABC):
         data.check_finite(xs, "x", owner)
         if ys is not None:
             data.check_finite(ys, "y", owner)
+            for name, loss, labels in zip(self.output_names, self._loss.losses, ys):
+                if loss is not None:
+                    loss.check_labels(labels, f"{owner}: y {name!r}")
         return xs, ys
 
     def _cast_targets(self, ys: list[np.ndarray], outs: list[np.ndarray]) -> list[np.ndarray]:

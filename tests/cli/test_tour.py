@@ -212,7 +212,7 @@ def test_report_path_in_a_missing_directory_fails_before_the_work(tmp_path, caps
     target = tmp_path / "missing" / "tour.html"
     assert main(["tour", "--quick", "--report", str(target)]) == 1
     err = capsys.readouterr().err
-    assert "cannot write report" in err and "does not exist" in err
+    assert "cannot write the --report file" in err and "does not exist" in err
     assert not target.parent.exists()
 
 

@@ -193,6 +193,42 @@ def test_bad_labels_and_predictions():
         F.mean_squared_error(np.ones(2), np.array(["a", "b"]))
 
 
+@pytest.mark.parametrize("labels, bad, index, count", [
+    ([[1.0], [2.0], [1.0], [2.0]], 2.0, (1, 0), 2),  # classes 1/2
+    ([-1.0, 1.0, 1.0, -1.0], -1.0, (0,), 2),  # -1/1, without the unit axis
+    ([0.0, 1.0, np.nan, 1.0], "nan", (2,), 1),
+    ([0.0, 1.0, 1.0 + 1e-6, 0.0], 1.000001, (2,), 1),
+])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_labels_outside_zero_one_are_refused(labels, bad, index, count, from_logits):
+    with pytest.raises(ValueError) as info:
+        F.binary_crossentropy(np.array(labels), np.full((4, 1), 0.5), from_logits=from_logits)
+    message = str(info.value)
+    assert message.startswith("binary_crossentropy: y_true must hold labels in [0, 1], got ")
+    assert f"got {bad} at index {index} ({count} of 4 outside)" in message
+    assert "(y + 1) / 2" in message
+
+
+def test_soft_and_boolean_binary_labels_are_accepted():
+    p = np.array([[0.2], [0.7], [0.5]])
+    soft = np.array([[0.0], [0.3], [1.0]])
+    value, _ = F.binary_crossentropy(soft, p)
+    direct = -np.mean(soft * np.log(p) + (1 - soft) * np.log(1 - p))
+    assert value == pytest.approx(direct)
+    value, _ = F.binary_crossentropy(np.array([[False], [True], [True]]), p)
+    assert value == pytest.approx(-np.mean(np.log([0.8, 0.7, 0.5])))
+
+
+def test_categorical_labels_outside_zero_one_are_refused():
+    p = np.full((2, 3), 1 / 3)
+    with pytest.raises(ValueError, match=r"categorical_crossentropy: y_true must hold labels in "
+                                         r"\[0, 1\], got -1\.0 at index \(1, 2\) \(1 of 6 "
+                                         r"outside\); one-hot or soft labels"):
+        F.categorical_crossentropy(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, -1.0]]), p)
+    value, _ = F.categorical_crossentropy([[0.1, 0.8, 0.1]], [[0.2, 0.5, 0.3]])
+    assert value == pytest.approx(-(0.1 * np.log(0.2) + 0.8 * np.log(0.5) + 0.1 * np.log(0.3)))
+
+
 # ----------------------------------------------------- torch parity
 def _torch_case(torch, name, seed=5):
     """(our forward, our backward, kwargs, inputs, torch loss of a tensor y_pred)."""

@@ -112,6 +112,52 @@ def test_model_checkpoint_writes_loadable_files(make_mlp, blobs, tmp_path):
             0, {"loss": 1.0})
 
 
+class BatchCounter(Callback):
+    def __init__(self):
+        super().__init__()
+        self.batches = 0
+
+    def on_batch_begin(self, batch, logs=None):
+        self.batches += 1
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda d: ModelCheckpoint(str(d / "missing" / "m-{epoch:02d}.seqlab")), FileNotFoundError,
+     (r"cannot write the ModelCheckpoint file '.*missing/m-01\.seqlab': its directory "
+      r"'.*missing' does not exist")),
+    (lambda d: ModelCheckpoint(str(d)), IsADirectoryError,
+     r"cannot write the ModelCheckpoint file '.*': it is a directory"),
+    (lambda d: ModelCheckpoint(str(d / "m-{epoch:q}.seqlab")), ValueError,
+     r"ModelCheckpoint: filepath '.*' is not a valid template"),
+    (lambda d: CSVLogger(d / "missing" / "log.csv"), FileNotFoundError,
+     r"cannot write the CSVLogger file '.*missing/log\.csv': its directory .* does not exist"),
+    (lambda d: CSVLogger(d), IsADirectoryError,
+     r"cannot write the CSVLogger file '.*': it is a directory"),
+])
+def test_output_paths_are_checked_before_the_first_batch(make_mlp, blobs, tmp_path, make,
+                                                         error, message):
+    x, y = blobs
+    model = make_mlp()
+    model.compile("sgd", "binary_crossentropy")
+    counter = BatchCounter()
+    with pytest.raises(error, match=message):
+        model.fit(x, y, epochs=2, verbose=0, callbacks=[counter, make(tmp_path)])
+    assert counter.batches == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_checkpoint_template_with_log_keys_is_checked_with_placeholders(make_mlp, blobs,
+                                                                        tmp_path):
+    x, y = blobs
+    model = make_mlp()
+    model.compile("sgd", "binary_crossentropy")
+    pattern = str(tmp_path / "m-{epoch:02d}-{val_loss:.3f}-{loss}.seqlab")
+    model.fit(x, y, epochs=1, verbose=0, validation_split=0.25,
+              callbacks=[ModelCheckpoint(pattern)])
+    [written] = [p.name for p in tmp_path.iterdir()]
+    assert written.startswith("m-01-") and written.endswith(".seqlab")
+
+
 def test_reduce_lr_on_plateau_unit():
     cb = ReduceLROnPlateau(factor=0.5, patience=2, cooldown=2, min_lr=0.2)
     model = StubModel()

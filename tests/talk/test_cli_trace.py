@@ -85,7 +85,7 @@ def test_unwritable_report_path_is_a_clear_error_and_leaves_nothing(tmp_path, ca
     before = sorted(tmp_path.rglob("*"))
     assert main(["trace", "seed", "--format", "html", "--out", str(target)]) == 1
     err = capsys.readouterr().err
-    assert "seqlab trace: error: cannot write report to" in err and str(target) in err
+    assert "seqlab trace: error: cannot write the --out file" in err and str(target) in err
     assert sorted(tmp_path.rglob("*")) == before
 
 
