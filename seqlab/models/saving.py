@@ -170,7 +170,7 @@ def _compile_config(model: Any) -> dict[str, Any] | None:
 
 def model_config(model: Any) -> dict[str, Any]:
     """Everything but the arrays: what ``config.json`` holds."""
-    from seqlab import __version__
+    from seqlab.version import __version__
 
     return {
         "format": FORMAT,

@@ -32,15 +32,15 @@ from typing import Any
 import numpy as np
 
 from seqlab import checks
+from seqlab.callbacks import Callback, CallbackList, History, ProgbarLogger
 from seqlab.layers.base import Layer
 from seqlab.models import data
-from seqlab.models.callbacks import Callback, CallbackList, History
 from seqlab.models.compile_utils import (
     CompiledLoss,
     CompiledMetrics,
     resolve_optimizer,
 )
-from seqlab.models.progress import ProgbarLogger, ProgressBar
+from seqlab.progress import ProgressBar
 from seqlab.random import make_rng
 
 

@@ -7,14 +7,14 @@ import csv
 import numpy as np
 import pytest
 
-from seqlab.models import (
+from seqlab.callbacks import (
     Callback,
     CSVLogger,
     EarlyStopping,
     ModelCheckpoint,
     ReduceLROnPlateau,
-    load_model,
 )
+from seqlab.models import load_model
 from seqlab.optim import SGD, RMSprop
 
 

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 import seqlab
+from seqlab.callbacks import Callback
 from seqlab.layers.core import Dense
 from seqlab.layers.embedding import Embedding
 from seqlab.layers.pooling import GlobalAveragePooling1D
 from seqlab.losses import BinaryCrossentropy
-from seqlab.models import Callback, Sequential
+from seqlab.models import Sequential
 from seqlab.text import pad_sequences
 
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from seqlab.models.progress import ProgressBar, format_duration, format_value
+from seqlab.progress import ProgressBar, format_duration, format_value
 
 
 class FakeTerminal(io.StringIO):

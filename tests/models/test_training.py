@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import seqlab
+from seqlab.callbacks import Callback, TerminateOnNaN
 from seqlab.layers.core import Dense
 from seqlab.losses import MeanSquaredError
-from seqlab.models import Callback, Sequential, TerminateOnNaN
+from seqlab.models import Sequential
 from seqlab.optim import SGD, RMSprop
 
 

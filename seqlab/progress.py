@@ -16,8 +16,6 @@ import sys
 import time
 from typing import Any, TextIO
 
-from seqlab.models.callbacks import Callback
-
 
 def format_value(value: float) -> str:
     """4 decimals, or scientific notation for very small / large numbers."""
@@ -101,28 +99,3 @@ class ProgressBar:
             self._write(f"{self._bar(steps)} - {timing}{_values(logs)}", end="\n")
         elif self.verbose == 2:
             self._write(f"{steps}/{self.total} - {timing}{_values(logs)}", end="\n")
-
-
-class ProgbarLogger(Callback):
-    """Prints ``Epoch i/n`` and a ProgressBar for every epoch of ``fit``."""
-
-    def __init__(self, verbose: int = 1, stream: TextIO | None = None):
-        super().__init__()
-        self.verbose = verbose
-        self.stream = stream
-        self.bar: ProgressBar | None = None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        stream = self.stream if self.stream is not None else sys.stdout
-        stream.write(f"Epoch {epoch + 1}/{self.params.get('epochs', '?')}\n")
-        stream.flush()
-        self.bar = ProgressBar(self.params.get("steps", 0), self.verbose, stream)
-
-    def on_batch_end(self, batch, logs=None):
-        if self.bar is not None:
-            self.bar.update(batch + 1, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.bar is not None:
-            self.bar.finish(logs)
-            self.bar = None
