@@ -13,7 +13,7 @@ from seqlab.config import floatx, set_floatx, set_kernels, use_floatx, use_kerne
 from seqlab.layers import Input
 from seqlab.models import Model, Sequential, load_model
 from seqlab.random import set_random_seed
-from seqlab.version import __version__
+from seqlab.version import __version__ as __version__
 
 __all__ = [
     "Input",
