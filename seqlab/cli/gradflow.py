@@ -54,6 +54,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from seqlab.atomic import check_writable
+    from seqlab.cli.warmup import prepare
     from seqlab.report import figures
     from seqlab.talk.flowdemo import flow_curves, flow_figure, gradflow_report
 
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.out, "--out file")
     if args.plots is not None:
         check_writable(args.plots / f"gradflow.{args.plot_format}", "--plots picture")
+    prepare(["SimpleRNN float32", "LSTM float32", "GRU float32"])
     grid = args.steps or ((10, 25) if args.quick else (10, 25, 50, 100, 200))
     curve_steps = 30 if args.quick and args.curve_steps == 50 else args.curve_steps
     report = gradflow_report(grid, curve_steps=curve_steps,

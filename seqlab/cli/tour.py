@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+#: The kernel groups the tour runs (compiled first, with a notice, on a first run).
+TOUR_KERNELS = ["SimpleRNN float64", "SimpleRNN float32", "LSTM float32", "GRU float32"]
+
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("tour", help="walk through the talk: tables, training, "
@@ -35,10 +38,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from seqlab.atomic import check_writable
+    from seqlab.cli.warmup import prepare
     from seqlab.talk.tour import tour_document
 
     if args.report is not None:
         check_writable(args.report, "--report file")  # before the work
+    prepare(TOUR_KERNELS)
     doc = tour_document(quick=args.quick, figures=args.report is not None)
     if not args.no_print:
         doc.print(args.format, file=sys.stdout)

@@ -74,10 +74,12 @@ def _check_outputs(*paths: tuple[str | None, str]) -> None:
 
 
 def run_seed(args: argparse.Namespace) -> int:
+    from seqlab.cli.warmup import prepare
     from seqlab.talk.reports import seed_document
 
     fmt = check_format(args.format)
     _check_outputs((args.out, "--out"))
+    prepare(["SimpleRNN float64"])  # the check against seqlab's own SimpleRNN
     doc = seed_document(lr=args.lr, margin=args.margin, max_epochs=args.max_epochs,
                         digits=args.digits)
     return _emit(doc, fmt, args.out)
