@@ -26,7 +26,7 @@ from seqlab.models import Sequential
 from seqlab.optim import SGD
 from seqlab.optim.clipping import global_norm
 from seqlab.report.tables import Table, format_number
-from seqlab.talk.flowdemo import LOSS, NOISE, SYMBOLS, task_model
+from seqlab.talk.flowtask import LOSS, NOISE, SYMBOLS, task_model
 from seqlab.trace.gradflow import decay_ratio, first_token_task, gradient_flow
 
 DIGITS = 3
