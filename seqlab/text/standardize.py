@@ -17,6 +17,14 @@ standardize function is accepted:
    ``"keep"`` leaves it, ``"drop"`` deletes it ("dont"), ``"split"`` makes it a
    space ("don t"). Apostrophes elsewhere ('quoted') are stripped.
 
+Speed: step 4 is defined by one regular expression over the Unicode class
+(``_strip_punctuation_regex``, the readable definition), which Python's ``re``
+runs at about 1 µs per character (it walks the class's non-BMP ranges for
+every character). The code runs the same rule with ``str.translate`` and a
+precomputed table instead (``_PunctuationStripper``), about 20x faster on
+English text; the tests compare the two, character for character, on English,
+Korean, accents, apostrophes, emoji and HTML.
+
 Named modes, as in Keras ``TextVectorization(standardize=...)``:
 ``"lower_and_strip_punctuation"``, ``"lower"``, ``"strip_punctuation"``.
 Two deliberate differences from Keras: punctuation becomes a space instead of
@@ -108,6 +116,7 @@ class _PunctuationStripper:
     """
 
     def __init__(self, apostrophes: str) -> None:
+        self.apostrophes = apostrophes
         split = apostrophes == "split"
         exclude = "" if split else APOSTROPHES
         self._table = punctuation_table(exclude, _MARK)
@@ -119,6 +128,10 @@ class _PunctuationStripper:
             (a, re.compile(f"{a}(?:(?<![{w}]{a})|(?![{w}]))")) for a in APOSTROPHES
         )
         self._drop = str.maketrans("", "", APOSTROPHES) if apostrophes == "drop" else None
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # pickled by name: the tables (about 0.5 MB each) are rebuilt, or taken from the cache
+        return _punctuation_stripper, (self.apostrophes,)
 
     def _apostrophes(self, text: str, replacement: str) -> str:
         """Apostrophes without a word character on both sides -> ``replacement``."""

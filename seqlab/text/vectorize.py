@@ -28,6 +28,15 @@ h(token) mod M (output ``int``: 1 + h mod (M - 1), keeping 0 for padding),
 with h the stable 64-bit hash of :mod:`seqlab.text.hashing`. Outputs are M
 wide. Only tf_idf needs ``fit`` then (for the idf of each bin).
 
+Tokenizing. The default standardization + whitespace split costs about as
+much as scikit-learn's CountVectorizer analyzer (punctuation is stripped with
+``str.translate``; see :mod:`seqlab.text.standardize`). A tokenizer with a
+``tokenize_batch`` method (the batch protocol of :mod:`seqlab.text.tokenize`,
+e.g. :class:`~seqlab.text.KiwiTokenizer`) is handed ``batch_size`` texts at a
+time instead of one; the result is the same. A tokenizer must return a list
+of str tokens for each text: a str or None is refused (counting a str would
+silently count its characters).
+
 n-grams join tokens with a space, or with nothing when ``split="character"``.
 ``output_sequence_length`` applies to ``int`` and ``one_hot``; without it a
 batch is padded to its longest sequence. TextVectorizer pads and truncates at

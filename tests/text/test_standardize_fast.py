@@ -105,3 +105,12 @@ def test_translate_table_is_exactly_the_regex_class() -> None:
     assert text.translate(table) == by_regex
     n_punct = sum(hi - lo + 1 for lo, hi in _ranges("PS"))
     assert by_regex.count("\x00") == n_punct
+
+
+def test_pickles_small_and_works_after() -> None:
+    import pickle
+
+    std = Standardizer(apostrophes="drop")
+    data = pickle.dumps(std)
+    assert len(data) < 2000  # the translate tables are not in the pickle
+    assert pickle.loads(data)("Don't STOP, 'x'") == std("Don't STOP, 'x'") == "dont stop   x "
