@@ -80,5 +80,34 @@ def punctuation_chars(exclude: str = "") -> str:
     return _class_body(_ranges("PS"), exclude)
 
 
+@functools.cache
+def punctuation_table(exclude: str = "", replacement: str = " ") -> str:
+    """``str.translate`` table: every punctuation/symbol character (the class of
+    :func:`punctuation_chars`, minus ``exclude``) -> ``replacement``.
+
+    Built from the same code-point ranges as the regex class, so
+    ``text.translate(table)`` replaces exactly the characters that
+    ``[punctuation_chars(exclude)]`` matches, at a fraction of the cost:
+    Python's ``re`` tests a character against a class with non-BMP ranges by
+    walking those ranges one by one (about 1 µs per character here), while
+    ``str.translate`` does one lookup per character (cached for ASCII text).
+
+    The table is a str, not a dict (about twice as fast on non-ASCII text):
+    position ``cp`` holds ``replacement`` for a punctuation code point and
+    ``chr(cp)`` otherwise, up to the last punctuation code point; later code
+    points raise IndexError, which ``str.translate`` reads as "leave alone".
+    """
+    if len(replacement) != 1:
+        raise ValueError(f"punctuation_table: replacement must be one character, got {replacement!r}")
+    ranges = _ranges("PS")
+    table = [chr(cp) for cp in range(ranges[-1][1] + 1)]
+    skip = {ord(c) for c in exclude}
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            if cp not in skip:
+                table[cp] = replacement
+    return "".join(table)
+
+
 APOSTROPHES = "'\u2019"
 """Characters treated as an apostrophe inside words: ASCII ' and U+2019 ’."""

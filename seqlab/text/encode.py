@@ -24,10 +24,40 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.text._check import describe
 from seqlab.text.sequences import pad_flat
 
 BAG_MODES = ("multi_hot", "count", "tf_idf")
 DENSE_LIMIT_BYTES = 2**31
+
+
+def check_ids(owner: str, flat: Any, lengths: Any, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """``flat`` and ``lengths`` as int64 arrays, or a clear error: both 1-D arrays of ints,
+    lengths >= 0 adding up to ``len(flat)``, every id in [0, width)."""
+    arrays = []
+    for name, value in (("flat", flat), ("lengths", lengths)):
+        if value is None or isinstance(value, (str, bytes, bytearray)) or not hasattr(value, "__len__"):
+            raise TypeError(f"{owner}: {name} must be a 1-D array of ints, got {describe(value)}")
+        try:
+            a = np.asarray(value)
+        except (ValueError, TypeError):
+            a = np.asarray(value, dtype=object)
+        if a.ndim != 1 or (a.dtype.kind not in "iu" and a.size):
+            raise TypeError(
+                f"{owner}: {name} must be a 1-D array of ints, got {a.dtype} of shape {a.shape}"
+            )
+        arrays.append(a.astype(np.int64, copy=False))
+    flat, lengths = arrays
+    if lengths.size and lengths.min() < 0:
+        raise ValueError(f"{owner}: lengths must be >= 0, got {int(lengths.min())}")
+    if int(lengths.sum()) != flat.shape[0]:
+        raise ValueError(
+            f"{owner}: lengths add up to {int(lengths.sum())} but flat holds {flat.shape[0]} ids"
+        )
+    if flat.size and (flat.min() < 0 or flat.max() >= width):
+        bad = int(flat.min()) if flat.min() < 0 else int(flat.max())
+        raise ValueError(f"{owner}: id {bad} is out of range [0, {width})")
+    return flat, lengths
 
 
 def count_matrix(
@@ -100,6 +130,7 @@ def encode_bag(
         raise ValueError(f"{owner}: mode must be one of {list(BAG_MODES)}, got {mode!r}")
     if mode == "tf_idf" and idf is None:
         raise ValueError(f"{owner}: tf_idf needs idf weights (fit first)")
+    flat, lengths = check_ids(owner, flat, lengths, width)
     return finish_bag(count_matrix(flat, lengths, width, sparse=sparse, owner=owner), mode, idf, owner)
 
 
@@ -114,6 +145,7 @@ def encode_one_hot(
     owner: str = "encode_one_hot",
 ) -> np.ndarray:
     """(B, maxlen, width) one-hot vectors of the padded sequences; padding rows are zero."""
+    flat, lengths = check_ids(owner, flat, lengths, width)
     B = lengths.shape[0]
     check_dense_size(owner, (B, maxlen, width))
     ids = pad_flat(flat, lengths, maxlen, padding=padding, truncating=truncating, value=-1,

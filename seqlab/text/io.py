@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from seqlab.atomic import atomic_write
+from seqlab.text._check import describe
 
 ERROR_POLICIES = ("strict", "replace", "ignore")
 PathLike = str | os.PathLike
@@ -73,12 +74,18 @@ def _open_binary(path: Path) -> BinaryIO:
     return open(path, "rb")
 
 
+def _check_path(owner: str, path: Any) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{owner}: expected a file path (str or pathlib.Path), got {describe(path)}")
+    return Path(path)
+
+
 def iter_lines(
     path: PathLike, *, encoding: str = "utf-8", errors: str = "strict"
 ) -> Iterator[str]:
     """Yield the lines of a text file (``.gz`` too) without their line ends, streaming."""
     codec = check_encoding(encoding, errors)
-    path = Path(path)
+    path = _check_path("iter_lines", path)
     offset = 0
     with _open_binary(path) as f:
         for number, raw in enumerate(f, start=1):
@@ -97,7 +104,7 @@ def iter_lines(
 def read_text(path: PathLike, *, encoding: str = "utf-8", errors: str = "strict") -> str:
     """The whole text of a file (``.gz`` too); a bad byte raises :class:`TextDecodeError`."""
     codec = check_encoding(encoding, errors)
-    path = Path(path)
+    path = _check_path("read_text", path)
     with _open_binary(path) as f:
         data = f.read()
     try:
@@ -124,11 +131,18 @@ def iter_documents(
     """Stream documents from a file (one per line), a directory (one per file) or several of those."""
     if isinstance(source, (str, os.PathLike)):
         sources: Iterable[PathLike] = [source]
+    elif source is None or isinstance(source, (bytes, bytearray)) or not isinstance(source, Iterable):
+        raise TypeError(
+            f"iter_documents: expected a file or directory path, or a list of them, got {describe(source)}"
+        )
     else:
         sources = source
     for item in sources:
         if not isinstance(item, (str, os.PathLike)):
-            raise TypeError(f"iter_documents: expected file or directory paths, got {type(item).__name__}")
+            raise TypeError(
+                f"iter_documents: expected file or directory paths (str or pathlib.Path), got "
+                f"{describe(item)}"
+            )
         path = Path(item)
         if path.is_dir():
             files = list_files(path, suffix)
@@ -153,8 +167,14 @@ def iter_texts(
     """
     if isinstance(data, str):
         raise TypeError(
-            f"{owner}: got a single str; pass a list of texts ([text]) or a pathlib.Path for a "
-            "file (one text per line) or a directory (one text per file)"
+            f"{owner}: expected a list of texts, got a single str {data!r:.40}; pass a list of "
+            "texts ([text]) or a pathlib.Path for a file (one text per line) or a directory "
+            "(one text per file)"
+        )
+    if isinstance(data, (bytes, bytearray)):
+        raise TypeError(
+            f"{owner}: expected a list of texts, got a single {type(data).__name__} "
+            f"{bytes(data)!r:.40}; pass a list of texts ([text.decode()] or [raw_bytes])"
         )
     if isinstance(data, os.PathLike):
         yield from iter_documents(data, encoding=encoding, errors=errors)
@@ -166,7 +186,7 @@ def iter_texts(
         else:
             raise ValueError(f"{owner}: expected a 1-D array of texts, got shape {shape}")
     if not isinstance(data, Iterable):
-        raise TypeError(f"{owner}: expected texts or paths, got {type(data).__name__}")
+        raise TypeError(f"{owner}: expected a list of texts or paths, got {describe(data)}")
     for i, item in enumerate(data):
         if isinstance(item, str):
             yield item

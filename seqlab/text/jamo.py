@@ -31,6 +31,7 @@ import re
 from typing import Any
 
 from seqlab import checks
+from seqlab.text._check import check_text, check_tokens, describe
 
 SYLLABLE_FIRST = 0xAC00
 SYLLABLE_LAST = 0xD7A3
@@ -62,6 +63,8 @@ def split_syllable(char: str) -> tuple[str, str, str]:
         >>> [hex(ord(j)) for j in split_syllable("한")]
         ['0x1112', '0x1161', '0x11ab']
     """
+    if not isinstance(char, str):
+        raise TypeError(f"split_syllable: expected one Hangul syllable (a str), got {describe(char)}")
     if not is_syllable(char):
         raise ValueError(f"split_syllable: expected one Hangul syllable (가..힣), got {char!r}")
     s = ord(char) - SYLLABLE_FIRST
@@ -106,7 +109,7 @@ def decompose(text: str) -> str:
         >>> len(decompose("한국"))  # ᄒ ᅡ ᆫ ᄀ ᅮ ᆨ
         6
     """
-    return text.translate(_decompose_table())
+    return check_text("decompose", text).translate(_decompose_table())
 
 
 def _join_match(m: re.Match[str]) -> str:
@@ -115,12 +118,12 @@ def _join_match(m: re.Match[str]) -> str:
 
 def compose(text: str) -> str:
     """Join each conjoining initial + vowel (+ final) into its syllable; the inverse of :func:`decompose`."""
-    return _COMPOSABLE.sub(_join_match, text)
+    return _COMPOSABLE.sub(_join_match, check_text("compose", text))
 
 
 def to_compatibility(text: str) -> str:
     """Map conjoining jamo to the compatibility jamo people read ("ᄒ ᅡ ᆫ" -> "ㅎㅏㄴ"); one-way."""
-    return text.translate(_compat_table())
+    return check_text("to_compatibility", text).translate(_compat_table())
 
 
 class JamoTokenizer:
@@ -142,7 +145,7 @@ class JamoTokenizer:
         self.whitespace = checks.choice("JamoTokenizer", "whitespace", whitespace, ("keep", "drop"))
 
     def __call__(self, text: str) -> list[str]:
-        jamo = decompose(text)
+        jamo = decompose(check_text("JamoTokenizer", text))
         if self.compatibility:
             jamo = to_compatibility(jamo)
         if self.whitespace == "drop":
@@ -156,7 +159,7 @@ class JamoTokenizer:
                 "JamoTokenizer.decode: compatibility jamo cannot be composed back unambiguously; "
                 "tokenize with compatibility=False to decode"
             )
-        return compose("".join(tokens))
+        return compose("".join(check_tokens("JamoTokenizer.decode", tokens)))
 
     def get_config(self) -> dict[str, Any]:
         return {"compatibility": self.compatibility, "whitespace": self.whitespace}

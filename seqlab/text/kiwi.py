@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from seqlab import checks
+from seqlab.text._check import check_text, check_texts
 
 INSTALL_HINT = "pip install seqlab[ko]  (or: pip install kiwipiepy)"
 
@@ -79,15 +80,25 @@ class KiwiTokenizer:
         return [t.form for t in tokens if self._keep(t.tag)]
 
     def __call__(self, text: str) -> list[str]:
-        if not isinstance(text, str):
-            raise TypeError(f"KiwiTokenizer: expected a str, got {type(text).__name__}")
+        check_text("KiwiTokenizer", text)
         return self._forms(self._kiwi.tokenize(text, normalize_coda=self.normalize_coda))
 
-    def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
-        """Morphemes of many texts in one kiwipiepy call (faster than calling one by one)."""
-        texts = list(texts)
+    def tokenize_batch(self, texts: Iterable[str]) -> list[list[str]]:
+        """Morphemes of many texts in one kiwipiepy call: ``[self(t) for t in texts]``, faster.
+
+        The batch protocol of :mod:`seqlab.text.tokenize`: ``TextVectorizer``
+        calls it with lists of texts. kiwipiepy spreads a list over its worker
+        threads (``Kiwi(num_workers=...)``; by default every core).
+        """
+        texts = check_texts("KiwiTokenizer.tokenize_batch", texts)
+        if not texts:
+            return []
         results = self._kiwi.tokenize(texts, normalize_coda=self.normalize_coda)
         return [self._forms(tokens) for tokens in results]
+
+    def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
+        """The same as :meth:`tokenize_batch` (its earlier name)."""
+        return self.tokenize_batch(texts)
 
     def get_config(self) -> dict[str, Any]:
         return {"tags": self.tags, "drop_tags": list(self.drop_tags), "normalize_coda": self.normalize_coda}

@@ -14,12 +14,14 @@ items of shape S give an output of shape (B, T, *S).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from seqlab import checks
+from seqlab.text._check import describe
 
 SIDES = ("pre", "post")
 
@@ -41,19 +43,63 @@ def pad_flat(
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     B = lengths.shape[0]
-    out = np.full((B, maxlen) + flat.shape[1:], value, dtype=dtype)
+    shape = (B, maxlen) + flat.shape[1:]
+    # zeros come from calloc (pages filled on first touch): much cheaper than full(0)
+    out = np.zeros(shape, dtype=dtype) if _is_zero(value) else np.full(shape, value, dtype=dtype)
     if B == 0 or maxlen == 0:
         return out
-    starts = np.cumsum(lengths) - lengths  # (B,) offset of each sequence in flat
     kept = np.minimum(lengths, maxlen)  # (B,) items that fit
-    skip = lengths - kept if truncating == "pre" else np.zeros_like(kept)  # items cut at the front
-    first_col = maxlen - kept if padding == "pre" else np.zeros_like(kept)
     total = int(kept.sum())
-    rows = np.repeat(np.arange(B), kept)  # (total,)
-    within = np.arange(total) - np.repeat(np.cumsum(kept) - kept, kept)  # 0..kept_b-1 per row
-    src = np.repeat(starts + skip, kept) + within
-    out[rows, np.repeat(first_col, kept) + within] = flat[src]
+    kept_start = np.cumsum(kept) - kept  # (B,) where row b's kept items start among all kept
+    # item j of row b (j < kept_b) is kept item k = kept_start_b + j; it lands at flat
+    # output position b * maxlen + first_col_b + j and comes from flat[start_b + skip_b + j]
+    first_col = maxlen - kept if padding == "pre" else 0
+    k = np.arange(total, dtype=np.int64)
+    dst = np.repeat(np.arange(B, dtype=np.int64) * maxlen + first_col - kept_start, kept) + k
+    rows_out = out.reshape((B * maxlen,) + flat.shape[1:])
+    if total == flat.shape[0] == int(lengths.sum()):  # nothing cut: the items go in order
+        rows_out[dst] = flat
+        return out
+    starts = np.cumsum(lengths) - lengths  # (B,) offset of each sequence in flat
+    skip = lengths - kept if truncating == "pre" else 0  # items cut at the front
+    rows_out[dst] = flat[np.repeat(starts + skip - kept_start, kept) + k]
     return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (numbers.Number, np.number, np.bool_))
+
+
+def _as_items(seq: Any, i: int, text_out: bool) -> np.ndarray:
+    """``seq`` as an array of numbers (or of anything, for a str/object output dtype)."""
+    try:
+        a = np.asarray(seq)
+    except (ValueError, TypeError):
+        a = None  # numpy refuses ragged nesting
+    if a is None or (a.dtype.kind == "O" and a.ndim > 1):
+        raise ValueError(
+            f"pad_sequences: sequences[{i}] is not a flat sequence of numbers nor of equally "
+            f"shaped vectors: {describe(seq)}"
+        )
+    if not text_out:
+        items = a.reshape(-1)
+        bad = []  # the first item that is not a number, if any
+        if a.dtype.kind in "USV":
+            bad = list(items[:1])
+        elif a.dtype.kind == "O":
+            bad = [x for x in items if not _is_number(x)][:1]
+        if bad:
+            raise TypeError(
+                f"pad_sequences: sequences[{i}] must hold numbers (ids), got the item {describe(bad[0])}"
+            )
+    return a
+
+
+def _is_zero(value: Any) -> bool:
+    try:
+        return bool(np.ndim(value) == 0 and value == 0)
+    except (TypeError, ValueError):
+        return False
 
 
 def pad_sequences(
@@ -82,19 +128,33 @@ def pad_sequences(
     """
     checks.choice("pad_sequences", "padding", padding, SIDES)
     checks.choice("pad_sequences", "truncating", truncating, SIDES)
-    if isinstance(sequences, (str, bytes)) or not hasattr(sequences, "__len__"):
+    if isinstance(sequences, (str, bytes, bytearray)) or not hasattr(sequences, "__len__"):
         raise TypeError(
-            f"pad_sequences: sequences must be a list of sequences, got {type(sequences).__name__}"
+            "pad_sequences: expected a list of sequences (lists or arrays of numbers), got "
+            f"{describe(sequences)}"
         )
-    if maxlen is not None and (not isinstance(maxlen, (int, np.integer)) or maxlen < 0):
+    if maxlen is not None and (
+        not isinstance(maxlen, (int, np.integer)) or isinstance(maxlen, bool) or maxlen < 0
+    ):
         raise ValueError(f"pad_sequences: maxlen must be None or an int >= 0, got {maxlen!r}")
+    try:
+        out_dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"pad_sequences: dtype must be a numpy dtype, got {dtype!r}") from None
+    text_out = out_dtype.kind in "OUS"  # Keras allows str sequences with dtype=object or str
+    if not text_out and not _is_number(value):
+        raise TypeError(
+            f"pad_sequences: value must be a number for dtype {out_dtype}, got {describe(value)} "
+            "(use dtype=object or str to pad sequences of strings)"
+        )
     arrays = []
     for i, seq in enumerate(sequences):
-        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
+        if isinstance(seq, (str, bytes, bytearray)) or not hasattr(seq, "__len__"):
             raise TypeError(
-                f"pad_sequences: sequences[{i}] must be a sequence, got {type(seq).__name__}: {seq!r}"
+                f"pad_sequences: sequences[{i}] must be a sequence (a list or array of numbers), "
+                f"got {describe(seq)}"
             )
-        arrays.append(np.asarray(seq))
+        arrays.append(_as_items(seq, i, text_out))
     lengths = np.array([len(a) for a in arrays], dtype=np.int64)
     sample_shape: tuple[int, ...] = ()
     for a in arrays:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from seqlab import checks
+from seqlab.text._check import check_text, check_tokens
 from seqlab.text.charclass import APOSTROPHES, punctuation_chars, word_chars
 from seqlab.text.standardize import (
     APOSTROPHE_MODES,
@@ -34,14 +35,38 @@ from seqlab.text.standardize import (
 )
 
 Tokenizer = Callable[[str], list[str]]
-"""The tokenizer protocol: a callable taking one text and returning its tokens."""
+"""The tokenizer protocol: a callable taking one text and returning its tokens.
+
+Batch protocol (optional): a tokenizer may also have a method
+``tokenize_batch(texts: list[str]) -> list[list[str]]`` that returns, for each
+text, exactly what calling the tokenizer on it returns, in order. Tokenizers
+whose library works faster on many texts at once (kiwipiepy: one call for a
+list of texts instead of one per text) provide it, and
+:class:`~seqlab.text.TextVectorizer` then hands them a list of texts at a time.
+"""
 
 SPLIT_MODES = ("whitespace", "word", "character")
 
 
 def whitespace_split(text: str) -> list[str]:
     """Split on runs of whitespace (``str.split()``), as Keras ``split="whitespace"``."""
-    return text.split()
+    return check_text("whitespace_split", text).split()
+
+
+def batch_tokenizer(tokenizer: object) -> Callable[[list[str]], Any] | None:
+    """The ``tokenize_batch`` method of ``tokenizer`` (the batch protocol), or None."""
+    method = getattr(tokenizer, "tokenize_batch", None)
+    return method if callable(method) else None
+
+
+def check_batch_output(tokenizer: object, token_lists: Any, n_texts: int) -> Sequence[list[str]]:
+    """``token_lists`` if it is a list (or tuple) of ``n_texts`` token lists; else a clear error."""
+    who = f"{type(tokenizer).__name__}.tokenize_batch"
+    if not isinstance(token_lists, (list, tuple)) or len(token_lists) != n_texts:
+        got = (f"{len(token_lists)} items" if isinstance(token_lists, (list, tuple))
+               else type(token_lists).__name__)
+        raise TypeError(f"{who}: expected a list of {n_texts} token lists (one per text), got {got}")
+    return token_lists
 
 
 def _check_tokenizer(owner: str, tokenizer: object) -> Tokenizer:
@@ -115,6 +140,7 @@ class WordTokenizer:
         return self._standardize.html_breaks
 
     def __call__(self, text: str) -> list[str]:
+        check_text("WordTokenizer", text)
         tokens = self._pattern.findall(self._standardize(text))
         if self._drop_apostrophes is not None:
             tokens = [self._drop_apostrophes.sub("", t) for t in tokens]
@@ -163,6 +189,7 @@ class CharTokenizer:
         self.whitespace = checks.choice("CharTokenizer", "whitespace", whitespace, ("keep", "drop"))
 
     def __call__(self, text: str) -> list[str]:
+        check_text("CharTokenizer", text)
         if self.normalize is not None and not text.isascii():
             text = unicodedata.normalize(self.normalize, text)
         if self.lower:
@@ -202,6 +229,7 @@ class RegexTokenizer:
         self.lower = bool(lower)
 
     def __call__(self, text: str) -> list[str]:
+        check_text("RegexTokenizer", text)
         return self._pattern.findall(text.lower() if self.lower else text)
 
     def get_config(self) -> dict[str, Any]:
@@ -236,7 +264,11 @@ def ngrams(tokens: Sequence[str], n: int | Sequence[int], separator: str = " ") 
         >>> ngrams(["we", "are", "sai"], 2)
         ['we', 'are', 'sai', 'we are', 'are sai']
     """
-    sizes = parse_ngrams(n)
+    return _ngrams(check_tokens("ngrams", tokens), parse_ngrams(n), separator)
+
+
+def _ngrams(tokens: Sequence[str], sizes: tuple[int, ...] | None, separator: str) -> list[str]:
+    """:func:`ngrams` without the checks (``sizes`` already parsed)."""
     out: list[str] = []
     T = len(tokens)
     for k in sizes or ():
@@ -264,7 +296,8 @@ class NgramTokenizer:
         self.separator = separator
 
     def __call__(self, text: str) -> list[str]:
-        return ngrams(self.tokenizer(text), self.ngrams, self.separator)  # type: ignore[arg-type]
+        check_text("NgramTokenizer", text)
+        return _ngrams(self.tokenizer(text), self.ngrams, self.separator)
 
     def __repr__(self) -> str:
         return f"NgramTokenizer({self.tokenizer!r}, {self.ngrams!r}, separator={self.separator!r})"

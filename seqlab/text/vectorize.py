@@ -28,6 +28,15 @@ h(token) mod M (output ``int``: 1 + h mod (M - 1), keeping 0 for padding),
 with h the stable 64-bit hash of :mod:`seqlab.text.hashing`. Outputs are M
 wide. Only tf_idf needs ``fit`` then (for the idf of each bin).
 
+Tokenizing. The default standardization + whitespace split costs about as
+much as scikit-learn's CountVectorizer analyzer (punctuation is stripped with
+``str.translate``; see :mod:`seqlab.text.standardize`). A tokenizer with a
+``tokenize_batch`` method (the batch protocol of :mod:`seqlab.text.tokenize`,
+e.g. :class:`~seqlab.text.KiwiTokenizer`) is handed ``batch_size`` texts at a
+time instead of one; the result is the same. A tokenizer must return a list
+of str tokens for each text: a str or None is refused (counting a str would
+silently count its characters).
+
 n-grams join tokens with a space, or with nothing when ``split="character"``.
 ``output_sequence_length`` applies to ``int`` and ``one_hot``; without it a
 batch is padded to its longest sequence. TextVectorizer pads and truncates at
@@ -37,6 +46,7 @@ the end by default (``"post"``, what Keras TextVectorization does);
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,6 +56,7 @@ import numpy as np
 
 from seqlab import checks
 from seqlab.errors import NotFittedError
+from seqlab.text._check import check_text, check_tokens, describe
 from seqlab.text.encode import (
     BAG_MODES,
     count_matrix,
@@ -57,8 +68,16 @@ from seqlab.text.encode import (
 from seqlab.text.hashing import HashingLookup
 from seqlab.text.io import check_encoding, iter_texts
 from seqlab.text.sequences import SIDES, pad_flat
-from seqlab.text.standardize import get_standardizer
-from seqlab.text.tokenize import Tokenizer, get_tokenizer, ngrams, parse_ngrams
+from seqlab.text.standardize import Standardizer, get_standardizer
+from seqlab.text.tokenize import (
+    Tokenizer,
+    _ngrams,
+    batch_tokenizer,
+    check_batch_output,
+    get_tokenizer,
+    parse_ngrams,
+    whitespace_split,
+)
 from seqlab.text.vocab import Vocabulary, select_tokens
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
@@ -103,6 +122,7 @@ class TextVectorizer:
         sparse: bool = False,
         encoding: str = "utf-8",
         errors: str = "strict",
+        batch_size: int = 1024,
     ) -> None:
         self.output_mode = checks.choice("TextVectorizer", "output_mode", output_mode, OUTPUT_MODES)
         self.padding = checks.choice("TextVectorizer", "padding", padding, SIDES)
@@ -120,6 +140,7 @@ class TextVectorizer:
         checks.integer("TextVectorizer", "output_sequence_length", output_sequence_length, 0, allow_none=True)
         checks.integer("TextVectorizer", "num_bins", num_bins, 2 if output_mode == "int" else 1, allow_none=True)
         checks.integer("TextVectorizer", "min_freq", min_freq, 1, allow_none=True)
+        self.batch_size = checks.integer("TextVectorizer", "batch_size", batch_size, 1)
         if output_sequence_length is not None and output_mode not in ("int", "one_hot"):
             raise ValueError(
                 "TextVectorizer: output_sequence_length applies to output_mode 'int' or 'one_hot', "
@@ -159,7 +180,8 @@ class TextVectorizer:
             tokens = vocabulary.get_vocabulary(include_special_tokens=False)
         elif isinstance(vocabulary, (list, tuple, np.ndarray)):
             reserved = [t for t in ("", "[UNK]", self.oov_token) if t is not None]
-            tokens = [str(t) for t in vocabulary]
+            tokens = check_tokens("TextVectorizer", vocabulary, "vocabulary= a list of str tokens")
+            tokens = [str(t) for t in tokens]  # numpy.str_ -> str
             while tokens and tokens[0] in reserved:
                 tokens = tokens[1:]  # a get_vocabulary() list with its reserved tokens
         else:
@@ -174,21 +196,72 @@ class TextVectorizer:
     # ----------------------------------------------------------------- pipeline
     def analyze(self, text: str) -> list[str]:
         """The tokens (n-grams included) of one text: standardize -> split -> n-grams."""
+        check_text("TextVectorizer.analyze", text)
         if self._standardize is not None:
             text = self._standardize(text)
         tokens = self._split(text) if self._split is not None else [text]
+        tokens = self._tokens_of(tokens, "analyze")
         if self._ngrams is not None and self._ngrams != (1,):
             sep = "" if self.split == "character" else " "
-            tokens = ngrams(tokens, self._ngrams, sep)
+            tokens = _ngrams(tokens, self._ngrams, sep)
         return tokens
+
+    def _tokens_of(self, tokens: Any, where: str) -> list[str]:
+        """A tokenizer's result as a list; a str, None or other non-list is a clear error
+        (counting a str would silently count its characters)."""
+        if type(tokens) is list:
+            return tokens
+        if isinstance(tokens, tuple):
+            return list(tokens)
+        raise TypeError(
+            f"TextVectorizer: the tokenizer (split={self.split!r}) must return a list of tokens "
+            f"(str) for each text, got {describe(tokens)} ({where})"
+        )
 
     def _analyzer(self) -> Callable[[str], list[str]]:
         std, split = self._standardize, self._split
         if self._ngrams is None and split is not None:  # the common case, without indirection
             if std is None:
                 return split
+            if split is whitespace_split and isinstance(std, Standardizer):
+                # the defaults: the same tokens without merging runs of spaces first
+                loose = std.loose
+                return lambda text: loose(text).split()
             return lambda text: split(std(text))
         return self.analyze
+
+    def _token_lists(self, data: Any, owner: str) -> Iterator[list[str]]:
+        """The tokens of each text of ``data``, in order (see :meth:`analyze`).
+
+        A tokenizer with a ``tokenize_batch`` method (the batch protocol of
+        :mod:`seqlab.text.tokenize`) gets the standardized texts ``batch_size``
+        at a time; any other is called one text at a time.
+        """
+        texts = self._iter_texts(data, owner)
+        batch = batch_tokenizer(self._split)
+        if batch is None:
+            return self._checked(map(self._analyzer(), texts), owner)
+        return self._batched_token_lists(texts, batch, owner)
+
+    def _checked(self, token_lists: Iterable[Any], owner: str) -> Iterator[list[str]]:
+        for i, tokens in enumerate(token_lists):
+            yield tokens if type(tokens) is list else self._tokens_of(tokens, f"{owner}, text {i}")
+
+    def _batched_token_lists(self, texts: Iterator[str], batch: Callable[[list[str]], Any],
+                             owner: str) -> Iterator[list[str]]:
+        std, sizes = self._standardize, self._ngrams
+        sep = "" if self.split == "character" else " "
+        make_ngrams = sizes is not None and sizes != (1,)
+        start = 0
+        while chunk := list(itertools.islice(texts, self.batch_size)):
+            if std is not None:
+                chunk = [std(text) for text in chunk]
+            token_lists = check_batch_output(self._split, batch(chunk), len(chunk))
+            for i, tokens in enumerate(token_lists, start):
+                if type(tokens) is not list:
+                    tokens = self._tokens_of(tokens, f"{owner}, text {i}")
+                yield _ngrams(tokens, sizes, sep) if make_ngrams else tokens
+            start += len(chunk)
 
     def _iter_texts(self, data: Any, owner: str) -> Iterator[str]:
         return iter_texts(data, f"TextVectorizer.{owner}", encoding=self.encoding, errors=self.errors)
@@ -196,7 +269,6 @@ class TextVectorizer:
     # ---------------------------------------------------------------------- fit
     def fit(self, data: Iterable[str] | os.PathLike | Iterable[os.PathLike]) -> TextVectorizer:
         """Learn the vocabulary (and idf) from texts, an iterator, or file/directory paths."""
-        analyze = self._analyzer()
         tf_idf = self.output_mode == "tf_idf"
         hashing = self.num_bins is not None
         learn = not hashing and self._fixed_vocab is None
@@ -204,8 +276,7 @@ class TextVectorizer:
         doc_freq: Counter[Any] = Counter()
         hash_ids = self._lookup_table() if hashing else {}
         n_docs = n_tokens = 0
-        for text in self._iter_texts(data, "fit"):
-            tokens = analyze(text)
+        for tokens in self._token_lists(data, "fit"):
             n_docs += 1
             n_tokens += len(tokens)
             if learn:
@@ -327,12 +398,10 @@ class TextVectorizer:
 
     def _read_ids(self, data: Any, table: dict[str, int], owner: str) -> tuple[np.ndarray, np.ndarray]:
         """Tokenize every text and look its tokens up in ``table``: (flat ids, lengths)."""
-        analyze = self._analyzer()
         get = table.__getitem__
         ids: list[int] = []
         lengths: list[int] = []
-        for text in self._iter_texts(data, owner):
-            tokens = analyze(text)
+        for tokens in self._token_lists(data, owner):
             ids += map(get, tokens)
             lengths.append(len(tokens))
         return np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64)
@@ -390,7 +459,7 @@ class TextVectorizer:
         """The constructor arguments under their own names (callables are kept as objects)."""
         names = ("max_tokens", "standardize", "split", "ngrams", "output_mode", "output_sequence_length",
                  "padding", "truncating", "pad_to_max_tokens", "num_bins", "hash_seed", "min_freq",
-                 "vocabulary", "oov_token", "sparse", "encoding", "errors")
+                 "vocabulary", "oov_token", "sparse", "encoding", "errors", "batch_size")
         return {name: getattr(self, name) for name in names}
 
     def __repr__(self) -> str:

@@ -27,6 +27,7 @@ a KeyError that names the token.
 from __future__ import annotations
 
 import json
+import numbers
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -36,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from seqlab import checks
+from seqlab.text._check import check_collection, check_tokens, describe
 from seqlab.text.io import PathLike, atomic_write_text
 
 FORMAT = "seqlab.Vocabulary"
@@ -44,6 +46,21 @@ FORMAT_VERSION = 1
 
 class VocabularySizeWarning(UserWarning):
     """Fewer tokens qualified than ``max_tokens`` asked for."""
+
+
+def _check_token_list(tokens: Any, n: int) -> None:
+    """Refuse an item of ``Vocabulary.build``'s input that is not a list of tokens."""
+    if tokens is None or isinstance(tokens, (str, bytes, bytearray)) or not isinstance(tokens, Iterable):
+        hint = " (tokenize the text first)" if isinstance(tokens, str) else ""
+        raise TypeError(
+            f"Vocabulary.build: expected a list of token lists; item {n} is {describe(tokens)}{hint}"
+        )
+    ndim = getattr(tokens, "ndim", 1)
+    if ndim != 1:
+        raise TypeError(
+            f"Vocabulary.build: expected a list of token lists; item {n} is an array of shape "
+            f"{tokens.shape} (a token list is 1-D)"
+        )
 
 
 class IdLookup(dict):
@@ -123,18 +140,29 @@ class Vocabulary:
         self.pad_token = pad_token
         self.oov_token = oov_token
         reserved = [t for t in (pad_token, oov_token) if t is not None]
+        check_collection("Vocabulary", tokens, "a list of tokens (str)")
         tokens = list(tokens)
+        for i, tok in enumerate(tokens):
+            if type(tok) is not str:
+                if not isinstance(tok, str):
+                    raise TypeError(
+                        f"Vocabulary: tokens must be str; token {i} is {describe(tok)}"
+                    )
+                tokens[i] = str(tok)  # numpy.str_ and other str subclasses -> plain str
         if tokens[: len(reserved)] == reserved and reserved:
             tokens = tokens[len(reserved) :]
         index: dict[str, int] = {tok: i for i, tok in enumerate(reserved)}
         for tok in tokens:
-            if not isinstance(tok, str):
-                raise TypeError(f"Vocabulary: tokens must be str, got {type(tok).__name__}: {tok!r}")
             if tok in index:
                 what = "a reserved token" if tok in reserved else "a duplicate"
                 raise ValueError(f"Vocabulary: token {tok!r} is {what} (tokens must be unique)")
             index[tok] = len(index)
         if counts is not None:
+            check_collection("Vocabulary", counts, "counts: a list of ints")
+            counts = list(counts)
+            for i, c in enumerate(counts):
+                if not isinstance(c, numbers.Integral) or isinstance(c, bool):
+                    raise TypeError(f"Vocabulary: counts must be ints; count {i} is {describe(c)}")
             counts = [int(c) for c in counts]
             if len(counts) != len(tokens):
                 raise ValueError(
@@ -160,8 +188,21 @@ class Vocabulary:
         ``counts`` should iterate in first-occurrence order (a ``Counter`` filled
         while reading does). Reserved tokens found in ``counts`` are ignored.
         """
+        if not isinstance(counts, Mapping):
+            raise TypeError(
+                "Vocabulary.from_counts: expected a mapping token -> count (a dict or "
+                f"collections.Counter), got {describe(counts)}"
+            )
         reserved = {pad_token, oov_token}
         tokens = [t for t in counts if t not in reserved]
+        for t in tokens:
+            c = counts[t]
+            if not isinstance(t, str):
+                raise TypeError(f"Vocabulary.from_counts: tokens must be str, got {describe(t)}")
+            if not isinstance(c, numbers.Integral) or isinstance(c, bool):
+                raise TypeError(
+                    f"Vocabulary.from_counts: counts must be ints; token {t!r} has {describe(c)}"
+                )
         freq = np.fromiter((counts[t] for t in tokens), dtype=np.int64, count=len(tokens))
         n_reserved = (pad_token is not None) + (oov_token is not None)
         order = select_tokens(freq, max_tokens=max_tokens, min_freq=min_freq, n_reserved=n_reserved)
@@ -182,19 +223,27 @@ class Vocabulary:
         pad_token: str | None = "",
         oov_token: str | None = "[UNK]",
     ) -> Vocabulary:
-        """Count tokens over a stream of token lists (one pass, memory ~ distinct tokens)."""
-        if isinstance(token_lists, str):
-            raise TypeError("Vocabulary.build: expected an iterable of token lists, got a single str")
+        """Count tokens over a stream of token lists (one pass, memory ~ distinct tokens).
+
+        ``token_lists`` is an iterable of token lists (lists, tuples or 1-D
+        arrays of str), e.g. ``[tokenizer(text) for text in texts]``. A single
+        str, None, bytes, or an item that is not a token list (a text not yet
+        tokenized, None, a number) raise a TypeError that names the item.
+        """
+        check_collection("Vocabulary.build", token_lists, "a list of token lists")
         counter: Counter[str] = Counter()
         n = 0
         for tokens in token_lists:
-            if isinstance(tokens, str):
-                raise TypeError(
-                    f"Vocabulary.build: item {n} is a str; expected a list of tokens "
-                    "(tokenize the text first)"
-                )
+            if type(tokens) is not list:
+                _check_token_list(tokens, n)
             counter.update(tokens)
             n += 1
+        for token in counter:  # each distinct token once, not each occurrence
+            if not isinstance(token, str):
+                raise TypeError(
+                    "Vocabulary.build: expected a list of token lists whose tokens are str; "
+                    f"found the token {describe(token)}"
+                )
         if not counter:
             raise ValueError(f"Vocabulary.build: empty corpus: {n} token lists held no tokens")
         return cls.from_counts(
@@ -260,15 +309,21 @@ class Vocabulary:
         return IdLookup(self._index, default)
 
     def encode(self, tokens: Iterable[str]) -> list[int]:
-        """Ids of ``tokens``; unknown tokens get the OOV id, or are dropped without one."""
+        """Ids of ``tokens`` (one text's list of str tokens); unknown tokens get the OOV id,
+        or are dropped without one. A str, None or a non-str token is a TypeError."""
+        tokens = check_tokens("Vocabulary.encode", tokens)
         table = self.lookup_table()
         ids = [table[t] for t in tokens]
         return ids if self.oov_token is not None else [i for i in ids if i >= 0]
 
     def decode(self, ids: Iterable[int], skip_padding: bool = True) -> list[str]:
-        """Tokens of ``ids``; padding ids are left out unless ``skip_padding=False``."""
+        """Tokens of ``ids`` (a list or 1-D array of ints); padding ids are left out unless
+        ``skip_padding=False``."""
+        check_collection("Vocabulary.decode", ids, "a list of int ids")
         out = []
-        for i in ids:
+        for n, i in enumerate(ids):
+            if not isinstance(i, numbers.Integral) or isinstance(i, bool):
+                raise TypeError(f"Vocabulary.decode: expected a list of int ids; item {n} is {describe(i)}")
             if skip_padding and self.pad_token is not None and int(i) == 0:
                 continue
             out.append(self.id_to_token(i))

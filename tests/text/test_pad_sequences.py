@@ -34,11 +34,13 @@ def test_keras_docs_example_defaults_pre_pre() -> None:
 @pytest.mark.parametrize("padding", ["pre", "post"])
 @pytest.mark.parametrize("truncating", ["pre", "post"])
 @pytest.mark.parametrize("maxlen", [None, 0, 1, 4, 9])
-def test_matches_reference_on_random_ragged_lists(padding: str, truncating: str, maxlen: int | None) -> None:
+@pytest.mark.parametrize("value", [-1, 0])  # 0 takes the zeros (calloc) path
+def test_matches_reference_on_random_ragged_lists(padding: str, truncating: str, maxlen: int | None,
+                                                  value: int) -> None:
     rng = np.random.default_rng(7)
     seqs = [list(rng.integers(1, 50, size=n)) for n in rng.integers(0, 8, size=12)]
-    got = pad_sequences(seqs, maxlen=maxlen, padding=padding, truncating=truncating, value=-1)
-    np.testing.assert_array_equal(got, reference(seqs, maxlen, padding, truncating, -1, "int32"))
+    got = pad_sequences(seqs, maxlen=maxlen, padding=padding, truncating=truncating, value=value)
+    np.testing.assert_array_equal(got, reference(seqs, maxlen, padding, truncating, value, "int32"))
 
 
 def test_vectors_dtype_and_value() -> None:

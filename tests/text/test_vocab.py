@@ -94,7 +94,7 @@ def test_constructor_checks() -> None:
 def test_build_errors() -> None:
     with pytest.raises(ValueError, match="empty corpus"):
         Vocabulary.build([[], []])
-    with pytest.raises(TypeError, match="single str"):
+    with pytest.raises(TypeError, match="expected a list of token lists, got str 'some text'"):
         Vocabulary.build("some text")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="tokenize the text first"):
         Vocabulary.build(["some text"])  # type: ignore[list-item]
