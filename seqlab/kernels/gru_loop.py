@@ -11,7 +11,7 @@ reset_after=False ("before": the talk's and the 1st-edition book's GRU)
     z = σ(x_z + ĥ U_z);  r = σ(x_r + ĥ U_r);  h̃ = act(x_h + (r ⊙ ĥ) U_h)
     BPTT: d(rĥ) = da_h U_hᵀ;  da_r = σ'(r) d(rĥ) ĥ
           dh ← ([da_z, da_r] U_zrᵀ + d(rĥ) ⊙ r) ⊙ rec_mask + dh ⊙ z
-          (dU is taken after the loop, as two products)
+          dU = Σ_t [ĥᵀ [da_z, da_r],  (r ⊙ ĥ)ᵀ da_h], two BLAS products after the loop
 
 both: h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃  (h_{t−1} on masked steps).
 
@@ -109,7 +109,9 @@ def gru_after_step_forward(acc, t, b0, xw, h_prev, keep, acts, steps, tmp):
     r_t = steps.r[t, b0:b1]
     hh_t = steps.hh[t, b0:b1]
     for i in range(n):
-        add_rows(hh_t[i], gate(acc[i], H_TILDE, H), True)
+        u_h, hh = gate(acc[i], H_TILDE, H), hh_t[i]
+        for j in range(H):
+            hh[j] = u_h[j]
     for i in range(n):
         x_h, r, hh, p = gate(x[i], H_TILDE, H), r_t[i], hh_t[i], pre[i]
         for j in range(H):
@@ -119,9 +121,10 @@ def gru_after_step_forward(acc, t, b0, xw, h_prev, keep, acts, steps, tmp):
 
 
 @kernel
-def gru_after_step_backward(t, b0, n, dhs, h_prev, steps, keep, acts, dh, dxw, delta):
+def gru_after_step_backward(t, b0, n, dhs, h_prev, steps, keep, acts, dh, dxw, dghh, delta):
     """reset_after=True, first half of a BPTT step for rows b0:b0+n: dh += dhs_t;
-    dxw[t] = [da_z, da_r, da_h] and the block δ = [da_z, da_r, da_h ⊙ r] (n, 3H)."""
+    dxw[t] = [da_z, da_r, da_h], dghh[t] = da_h ⊙ r and the block
+    δ = [da_z, da_r, da_h ⊙ r] (n, 3H)."""
     H = dh.shape[1]
     b1 = b0 + n
     add_rows(dh[b0:b1], dhs[t, b0:b1])
@@ -135,11 +138,17 @@ def gru_after_step_backward(t, b0, n, dhs, h_prev, steps, keep, acts, dh, dxw, d
     grad_block(steps.r[t, b0:b1], 0, da, H, H, acts.rec_act)
     zero_masked(keep, t, b0, da)
     r_t = steps.r[t, b0:b1]
+    dghh_t = dghh[t, b0:b1]
     for i in range(n):
-        add_rows(delta[i, :2 * H], da[i, :2 * H], True)
-        d_hh, da_h, r = gate(delta[i], H_TILDE, H), gate(da[i], H_TILDE, H), r_t[i]
+        da_h, r, g = gate(da[i], H_TILDE, H), r_t[i], dghh_t[i]
         for j in range(H):
-            d_hh[j] = da_h[j] * r[j]
+            g[j] = da_h[j] * r[j]
+        a, d = da[i], delta[i]
+        for j in range(2 * H):
+            d[j] = a[j]
+        d_hh = gate(d, H_TILDE, H)
+        for j in range(H):
+            d_hh[j] = g[j]
 
 
 @kernel
@@ -156,7 +165,9 @@ def gru_after_forward_loop(xw, U, rb, h0, masks, acts, rows, steps):
         h_prev = h0 if t == 0 else steps.h[t - 1]
         if rb.shape[0] > 0:
             for i in range(n):
-                add_rows(acc[i], rb, True)
+                a = acc[i]
+                for j in range(3 * H):
+                    a[j] = rb[j]
         else:
             fill_rows(acc, 0.0)
         h_rows, first = dropped_rows(h_prev, masks.rec_mask, b0, hd)
@@ -178,9 +189,8 @@ def gru_after_backward_loop(dhs, U, U_T, h0, steps, masks, acts, rows, dh, dxw, 
     dU = np.zeros((0, 0) if rows.blas else (H, 3 * H), dtype=dhs.dtype)
     for t in range(dhs.shape[0] - 1, -1, -1):
         h_prev = h0 if t == 0 else steps.h[t - 1]
-        gru_after_step_backward(t, b0, n, dhs, h_prev, steps, masks.keep, acts, dh, dxw, delta)
-        for i in range(n):
-            add_rows(dghh[t, b0 + i], gate(delta[i], H_TILDE, H), True)
+        gru_after_step_backward(t, b0, n, dhs, h_prev, steps, masks.keep, acts, dh, dxw, dghh,
+                                delta)
         product_nt(delta, 0, U, U_T, dhd, n, rows.blas)
         if not rows.blas:
             add_recurrent_grad(h_prev, masks.rec_mask, b0, hd, delta, dU)
@@ -205,7 +215,9 @@ def gru_before_step_gates(acc_zr, t, b0, xw, h_rows, first, acts, steps, rh, acc
             out[j] = r[j] * h[j]
     x = xw[t, b0:b1]
     for i in range(n):
-        add_rows(acc_h[i], gate(x[i], H_TILDE, H), True)
+        x_h, a = gate(x[i], H_TILDE, H), acc_h[i]
+        for j in range(H):
+            a[j] = x_h[j]
 
 
 @kernel
@@ -238,7 +250,9 @@ def gru_before_forward_loop(xw, U_zr, U_h, h0, masks, acts, rows, steps):
         h_prev = h0 if t == 0 else steps.h[t - 1]
         x = xw[t, b0:b1]
         for i in range(n):
-            add_rows(acc_zr[i], x[i, :2 * H], True)
+            x_i, a = x[i], acc_zr[i]
+            for j in range(2 * H):
+                a[j] = x_i[j]
         h_rows, first = dropped_rows(h_prev, masks.rec_mask, b0, hd)
         add_product(h_rows, first, 0, U_zr, acc_zr, n, rows.blas, scratch_zr)
         gru_before_step_gates(acc_zr, t, b0, xw, h_rows, first, acts, steps, rh, acc_h)
@@ -250,7 +264,7 @@ def gru_before_forward_loop(xw, U_zr, U_h, h0, masks, acts, rows, steps):
 @kernel
 def gru_before_backward_loop(dhs, U_zr_T, U_h_T, h0, steps, masks, acts, rows, dh, dxw):
     """reset_after=False BPTT for rows b0:b1: dh in = gradient at the final state,
-    out = dh0; fills dxw (T, B, 3H)."""
+    out = dh0; fills dxw (T, B, 3H) (dU is taken after the loop)."""
     b0, b1 = rows.b0, rows.b1
     n = b1 - b0
     H = U_h_T.shape[0]

@@ -123,16 +123,22 @@ def _transposed(U: np.ndarray, blas: bool) -> np.ndarray:
 
 def _dropped_states_before(cache: Any) -> np.ndarray:
     """ĥ_{t−1} for every step, (T, B, H)."""
-    h_before = np.concatenate([cache.h0[None], cache.h[:-1]], axis=0)
+    h_before = np.concatenate([cache.h0[None], cache.h[:-1]], axis=0)[:cache.h.shape[0]]
     return h_before if cache.rec_mask is None else h_before * cache.rec_mask
 
 
 def recurrent_product(cache: Any, d: np.ndarray) -> np.ndarray:
-    """Σ_t ĥ_{t−1}ᵀ d_t as one BLAS product: d (T, B, N), possibly a column block."""
+    """Σ_t ĥ_{t−1}ᵀ d_t by BLAS: d (T, B, N), possibly a column block. Without
+    recurrent dropout ĥ is h itself: h0ᵀ d_0 + one product over steps 1…T−1, no copy."""
     T, B, N = d.shape
     H = cache.h0.shape[1]
-    h_before = _dropped_states_before(cache).reshape(T * B, H)  # (T, B, H) -> (T·B, H)
-    return h_before.T @ d.reshape(T * B, N)
+    if cache.rec_mask is not None:
+        h_before = _dropped_states_before(cache).reshape(T * B, H)  # (T, B, H) -> (T·B, H)
+        return h_before.T @ d.reshape(T * B, N)
+    out = cache.h0.T @ d[0] if T else np.zeros((H, N), dtype=d.dtype)
+    if T > 1:  # (T−1)·B rows of h_0 … h_{T−2} against d_1 … d_{T−1}
+        out += cache.h[:-1].reshape((T - 1) * B, H).T @ d[1:].reshape((T - 1) * B, N)
+    return out
 
 
 def _recurrent_grad(parts: list[np.ndarray], blas: bool, cache: Any, d: np.ndarray
@@ -284,14 +290,30 @@ def gru_backward(dhs: np.ndarray, dh_last: np.ndarray, cache: GRUCache
         U_T = _transposed(U, blas)
         parts = run_rows(lambda rows: gru_after_backward_loop(dhs, U, U_T, cache.h0, steps, masks,
                                                               acts, rows, dh, dxw, dghh), B, blas)
-        delta = np.concatenate([dxw[:, :, :2 * H], dghh], axis=2)  # δ = [da_z, da_r, da_h ⊙ r]
-        dU = _recurrent_grad(parts, blas, cache, delta)
-        drb = None if cache.rb is None else delta.sum(axis=(0, 1))
+        # δ = [da_z, da_r, da_h ⊙ r] is dxw's first two blocks and dghh
+        if blas:
+            dU = np.concatenate([recurrent_product(cache, dxw[:, :, :2 * H]),
+                                 recurrent_product(cache, dghh)], axis=1)
+        else:
+            dU = sum(parts[1:], parts[0])
+        drb = None if cache.rb is None else np.concatenate(
+            [dxw[:, :, :2 * H].sum(axis=(0, 1)), dghh.sum(axis=(0, 1))])
         return dxw, dU, drb, dh
     U_zr_T, U_h_T = np.ascontiguousarray(U[:, :2 * H].T), np.ascontiguousarray(U[:, 2 * H:].T)
     run_rows(lambda rows: gru_before_backward_loop(dhs, U_zr_T, U_h_T, cache.h0, steps, masks,
                                                    acts, rows, dh, dxw), B, blas)
-    # dU = [Σ ĥᵀ [da_z, da_r],  Σ (r ⊙ ĥ)ᵀ da_h]: two products over all T·B rows
-    r_h = (cache.r * _dropped_states_before(cache)).reshape(T * B, H)  # (T, B, H) -> (T·B, H)
-    dU_h = r_h.T @ dxw[:, :, 2 * H:].reshape(T * B, H)
+    # dU = [Σ ĥᵀ [da_z, da_r],  Σ (r ⊙ ĥ)ᵀ da_h]: BLAS products over all T·B rows
+    dU_h = _reset_product(cache, dxw[:, :, 2 * H:])
     return dxw, np.concatenate([recurrent_product(cache, dxw[:, :, :2 * H]), dU_h], axis=1), None, dh
+
+
+def _reset_product(cache: GRUCache, da_h: np.ndarray) -> np.ndarray:
+    """Σ_t (r_t ⊙ ĥ_{t−1})ᵀ da_h,t (GRU reset_after=False), without a copy of the
+    states when there is no recurrent dropout."""
+    T, B, H = da_h.shape
+    if cache.rec_mask is not None or T < 2:
+        r_h = cache.r * _dropped_states_before(cache)  # (T, B, H)
+        return r_h.reshape(T * B, H).T @ da_h.reshape(T * B, H)
+    out = (cache.r[0] * cache.h0).T @ da_h[0]
+    r_h = cache.r[1:] * cache.h[:-1]  # (T−1, B, H)
+    return out + r_h.reshape((T - 1) * B, H).T @ da_h[1:].reshape((T - 1) * B, H)

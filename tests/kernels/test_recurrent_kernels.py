@@ -406,12 +406,17 @@ def test_nan_input_gives_nan_output_not_a_silent_number():
     assert np.isnan(hs[2:, 1]).any() and not np.isnan(hs[:2]).any()
 
 
-def test_zero_steps():
-    case = make_case("lstm", np.float64, T=0)
-    (hs, _, dxw, dU, dh0, _), _ = run(fast, "lstm", case)
-    assert hs.shape == (0, 5, 3) and dxw.shape == (0, 5, 12)
-    np.testing.assert_array_equal(dU, 0)
-    np.testing.assert_array_equal(dh0, case["dh_last"])
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("blas", [False, True])
+def test_zero_steps(cell, blas, monkeypatch):
+    if blas:
+        monkeypatch.setattr(step_products, "BLAS_MIN_UNITS", 1)
+    case = make_case(cell, np.float64, "both", T=0)
+    outs, _ = run(fast, cell, case)
+    k = 2 if cell == "lstm" else 1  # hs (, cs) then dxw, dU, ...
+    assert outs[0].shape == (0, 5, 3) and outs[k].shape[:2] == (0, 5)
+    np.testing.assert_array_equal(outs[k + 1], 0)  # dU
+    np.testing.assert_array_equal(outs[-1] if cell != "lstm" else outs[-2], case["dh_last"])
 
 
 # ------------------------------------------------------------- bad input
