@@ -1,0 +1,199 @@
+"""Run an experiment: data, model, training, evaluation, and a run folder with its report.
+
+    folder = run(catalog.get("imdb_lstm"), runs_dir="runs")      # seqlab run imdb_lstm
+    folder = run(config, quick=True)                               # tiny data, one epoch
+    folder = resume("runs/imdb_lstm-20261203-101500")              # after an interruption
+
+One run:
+
+1. the config (after ``quick`` and overrides) goes to ``config.json``, the
+   status to "running";
+2. the data is prepared (:mod:`.data`); a computed baseline
+   (:mod:`.baselines`) is evaluated and the run ends at 5;
+3. the model is built from the config's layer list, compiled and trained
+   with the global seed set to the config's seed; after every epoch the
+   history gets a row and the checkpoint is replaced (both atomically);
+4. the final model is evaluated on the test data, if there is any, and saved;
+5. ``metrics.json`` and ``report.html`` are written, the status set to "done".
+
+Interrupted (Ctrl-C, a kill between epochs), the folder keeps the rows and
+the checkpoint of every finished epoch, and the status says how to resume.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+import seqlab
+from seqlab.callbacks import Callback, CSVLogger, ModelCheckpoint
+from seqlab.experiments import baselines
+from seqlab.experiments.config import ExperimentConfig
+from seqlab.experiments.data import Prepared, prepare
+from seqlab.experiments.report import write_report
+from seqlab.experiments.results import read_history, summarize
+from seqlab.experiments.rundir import RunFolder
+from seqlab.layers import Embedding, deserialize
+
+__all__ = ["resume", "run"]
+
+Printer = Callable[[str], None]
+
+
+class EpochClock(Callback):
+    """Wall time of every epoch (for the report's time per epoch)."""
+
+    def __init__(self, seconds: list[float]):
+        super().__init__()
+        self.seconds = seconds
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+@contextlib.contextmanager
+def thread_count(n: int | None) -> Iterator[int]:
+    """Numba's threads and BLAS's held to ``n`` (None: as they are) while the block runs."""
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    before = numba.get_num_threads()
+    if n is None:
+        yield before
+        return
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    try:
+        with threadpool_limits(n):
+            yield numba.get_num_threads()
+    finally:
+        numba.set_num_threads(before)
+
+
+def versions() -> dict[str, str]:
+    """The versions a result depends on."""
+    import numba
+
+    return {"seqlab": seqlab.__version__, "python": platform.python_version(),
+            "numpy": np.__version__, "numba": numba.__version__,
+            "machine": f"{platform.machine()} ({platform.processor() or 'cpu'})"}
+
+
+def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
+    """The config's layers as a compiled Sequential; a pretrained embedding matrix
+    from the data (GloVe) goes into the first Embedding layer."""
+    layers = [deserialize(spec) for spec in config.model]
+    model = seqlab.Sequential(layers, name=config.name)
+    model.build((None, *data.input_shape))
+    if data.embedding_matrix is not None:
+        embedding = next((layer for layer in layers if isinstance(layer, Embedding)), None)
+        if embedding is None:
+            raise ValueError(f"experiment {config.name!r}: the data brings pretrained word "
+                             "vectors but the model has no Embedding layer")
+        embedding.set_weights([data.embedding_matrix])
+    spec = config.compile
+    model.compile(optimizer=seqlab.optim.get(spec.get("optimizer", "rmsprop")),
+                  loss=spec.get("loss"), metrics=spec.get("metrics"))
+    return model
+
+
+def run(config: ExperimentConfig, runs_dir: str = "runs", quick: bool = False,
+        threads: int | None = None, verbose: int = 2, out: Printer | None = None) -> RunFolder:
+    """Run ``config`` into a new folder under ``runs_dir`` (see the module docstring)."""
+    config = config.quick_version() if quick else config
+    folder = RunFolder.create(runs_dir, config.name)
+    folder.write_json("config.json", asdict(config))
+    return _execute(config, folder, threads, verbose, out or print, resume_from=None)
+
+
+def resume(path: str, threads: int | None = None, verbose: int = 2,
+           out: Printer | None = None) -> RunFolder:
+    """Continue an interrupted run from its last checkpoint."""
+    folder = RunFolder.open(path)
+    config = ExperimentConfig.from_dict(folder.read_json("config.json"),
+                                        f"run folder {str(folder.path)!r}")
+    state = folder.status().get("state")
+    if state == "done":
+        raise ValueError(f"run {str(folder.path)!r} is already done; start a new run instead")
+    if not folder.file("checkpoint.seqlab").is_file():
+        raise FileNotFoundError(f"run {str(folder.path)!r} has no checkpoint to resume from "
+                                "(it stopped before its first epoch ended): start it again")
+    return _execute(config, folder, threads, verbose, out or print,
+                    resume_from=folder.file("checkpoint.seqlab"))
+
+
+def _execute(config: ExperimentConfig, folder: RunFolder, threads: int | None, verbose: int,
+             out: Printer, resume_from: Any) -> RunFolder:
+    resume_hint = f"seqlab run --resume {folder.path}"
+    start = time.perf_counter()
+    folder.set_status("running", resume=resume_hint)
+    try:
+        with thread_count(threads) as n_threads:
+            seqlab.set_random_seed(config.seed)
+            data = prepare(config.data, seed=config.seed)
+            if config.baseline is not None:
+                results = baselines.evaluate(config.baseline, data)
+                results.update(epochs_done=0, epoch_seconds=[])
+            else:
+                results = _train(config, folder, data, verbose, resume_from)
+    except KeyboardInterrupt:
+        folder.set_status("interrupted", resume=resume_hint)
+        out(f"interrupted: {folder.path} keeps every finished epoch; resume with: {resume_hint}")
+        raise
+    except Exception as exc:
+        folder.set_status("failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    results.update(name=config.name, seed=config.seed, threads=n_threads,
+                   wall_seconds=time.perf_counter() - start, versions=versions(),
+                   data=data.info, book=config.book)
+    folder.write_json("metrics.json", results)
+    write_report(folder)
+    folder.set_status("done")
+    out(f"{config.name}: done in {results['wall_seconds']:.1f} s; report: "
+        f"{folder.file('report.html')}")
+    return folder
+
+
+def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose: int,
+           resume_from: Any) -> dict[str, Any]:
+    if resume_from is not None:
+        model = seqlab.load_model(resume_from)
+        done = _finished_epochs(folder)
+    else:
+        model, done = build_model(config, data), 0
+    epoch_seconds: list[float] = []
+    fit = {**data.fit_options, **config.fit}
+    callbacks = [EpochClock(epoch_seconds),
+                 CSVLogger(folder.file("history.csv"), append=done > 0),
+                 ModelCheckpoint(folder.file("checkpoint.seqlab"), save_best_only=False)]
+    history = model.fit(data.train_x, data.train_y, epochs=fit.pop("epochs", 1),
+                        initial_epoch=done, callbacks=callbacks, verbose=verbose,
+                        validation_data=data.validation, **fit)
+    test = {}
+    if data.test is not None:
+        values = model.evaluate(*data.test, verbose=0, return_dict=True, **data.test_options)
+        test = {f"test_{k}": float(v) for k, v in values.items()}
+    model.save(folder.file("model.seqlab"))
+    del history  # the whole history, resumed runs included, is in history.csv
+    return {"summary": summarize(read_history(folder)), "test": test,
+            "params": model.count_params(),
+            "epochs_done": done + len(epoch_seconds), "epoch_seconds": epoch_seconds}
+
+
+def _finished_epochs(folder: RunFolder) -> int:
+    """How many epochs the history file holds (one row each after its header)."""
+    try:
+        with open(folder.file("history.csv"), encoding="utf-8") as fh:
+            return max(0, sum(1 for line in fh if line.strip()) - 1)
+    except FileNotFoundError:
+        return 0
+
