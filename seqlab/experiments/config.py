@@ -17,6 +17,8 @@ A config is plain JSON (``seqlab run --show NAME > my.json``, edit, then
       "quick": {"data": {"limit": 256, "maxlen": 40}, "fit": {"epochs": 1}}
     }
 
+``fit`` holds fit's arguments, and optionally ``"early_stopping": {"monitor":
+"val_acc", "patience": 2, "restore_best_weights": true}`` (EarlyStopping's).
 ``model`` lists layers in seqlab's own config format (``seqlab.layers.serialize``),
 or names a computed baseline (``{"baseline": "naive"}``, ``{"baseline": "ridge"}``)
 that is evaluated, not trained. ``quick`` holds overrides merged into ``data`` and
@@ -41,7 +43,7 @@ class ConfigError(ValueError):
 
 SECTIONS = {"data", "compile", "fit", "book", "quick"}
 FIT_KEYS = {"epochs", "batch_size", "validation_split", "steps_per_epoch", "validation_steps",
-            "shuffle"}
+            "shuffle", "early_stopping"}
 BOOK_KEYS = {"metric", "value", "mode", "source", "note"}
 
 

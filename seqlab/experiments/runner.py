@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 import seqlab
-from seqlab.callbacks import Callback, CSVLogger, ModelCheckpoint
+from seqlab.callbacks import Callback, CSVLogger, EarlyStopping, ModelCheckpoint
 from seqlab.experiments import baselines
 from seqlab.experiments.config import ExperimentConfig
 from seqlab.experiments.data import Prepared, prepare
@@ -89,9 +89,10 @@ def versions() -> dict[str, str]:
 
 
 def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
-    """The config's layers as a compiled Sequential; a pretrained embedding matrix
-    from the data (GloVe) goes into the first Embedding layer."""
-    layers = [deserialize(spec) for spec in config.model]
+    """The config's layers as a compiled Sequential. An Embedding with ``input_dim``
+    null gets the data's vocabulary size; a pretrained embedding matrix from the
+    data (GloVe, word2vec) goes into the first Embedding layer."""
+    layers = [deserialize(_sized(spec, data)) for spec in config.model]
     model = seqlab.Sequential(layers, name=config.name)
     model.build((None, *data.input_shape))
     if data.embedding_matrix is not None:
@@ -104,6 +105,14 @@ def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
     model.compile(optimizer=seqlab.optim.get(spec.get("optimizer", "rmsprop")),
                   loss=spec.get("loss"), metrics=spec.get("metrics"))
     return model
+
+
+def _sized(spec: dict[str, Any], data: Prepared) -> dict[str, Any]:
+    if spec.get("class_name") != "Embedding" or spec.get("config", {}).get("input_dim"):
+        return spec
+    if data.vocabulary_size is None:
+        raise ValueError("an Embedding with input_dim null needs data that has a vocabulary")
+    return {**spec, "config": {**spec["config"], "input_dim": data.vocabulary_size}}
 
 
 def run(config: ExperimentConfig, runs_dir: str = "runs", quick: bool = False,
@@ -175,6 +184,8 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
     callbacks = [EpochClock(epoch_seconds),
                  CSVLogger(folder.file("history.csv"), append=done > 0),
                  ModelCheckpoint(folder.file("checkpoint.seqlab"), save_best_only=False)]
+    if "early_stopping" in fit:
+        callbacks.append(EarlyStopping(**fit.pop("early_stopping")))
     history = model.fit(data.train_x, data.train_y, epochs=fit.pop("epochs", 1),
                         initial_epoch=done, callbacks=callbacks, verbose=verbose,
                         validation_data=data.validation, **fit)
