@@ -27,12 +27,14 @@ def read_columns(stream: IO[bytes], source: str, required: Sequence[str]
                  ) -> dict[str, Sequence[str]]:
     """column name → its cells (line k of the file is cell k - 2: no field may
     span lines). Every column in ``required`` must be there; others are kept too."""
-    reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
-    try:
-        header = next(reader, None)
-        rows = list(reader)
-    except UnicodeDecodeError:
-        raise DataFormatError(f"{source}: line {reader.line_num + 1}: not valid UTF-8") from None
+    with io.TextIOWrapper(stream, encoding="utf-8", newline="") as text:
+        reader = csv.reader(text)
+        try:
+            header = next(reader, None)
+            rows = list(reader)
+        except UnicodeDecodeError:
+            raise DataFormatError(f"{source}: line {reader.line_num + 1}: not valid UTF-8"
+                                  ) from None
     if header is None:
         raise DataFormatError(f"{source}: the file is empty; expected a CSV header with the "
                               f"columns {list(required)}")
