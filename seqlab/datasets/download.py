@@ -131,11 +131,11 @@ def _not_found(files: list[DataFile], folders: list[Path], failure: str | None
     env = os.environ.get("SEQLAB_DATA")
     env_state = f"SEQLAB_DATA={env!r}" if env else "SEQLAB_DATA is not set"
     sources = "; ".join(f"{f.relative} is published at {f.url}" for f in files if f.url)
+    example = (folders[0] if folders else Path(".")) / files[0].relative
     return DatasetNotFoundError(
         f"dataset file {names} not found. Looked in these folders ({env_state}): "
         f"{', '.join(map(str, folders))}. Put the file under one of them with that relative "
-        f"path (e.g. {folders[0] / files[0].relative}), or set SEQLAB_DATA to a folder that "
-        "holds it, or pass path=."
+        f"path (e.g. {example}), or set SEQLAB_DATA to a folder that holds it, or pass path=."
         + (f" {sources}." if sources else "")
         + (f" ({failure})" if failure else "")
     )
@@ -146,26 +146,27 @@ def download(url: str, target: str | os.PathLike, sha256: str | None = None) -> 
     the file appears only after its SHA-256 matched ``sha256`` (None: not
     checked; the digest is printed)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     print(f"seqlab: downloading {url} to {target}", file=sys.stderr)
     digest = hashlib.sha256()
-    with urllib.request.urlopen(url, timeout=60) as response, atomic_write(target, "wb") as out:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        target.parent.mkdir(parents=True, exist_ok=True)
         length = response.headers.get("Content-Length")
         total = int(length) if length and length.isdigit() else None
         received = 0
-        with _progress_bar() as bar:
-            task = bar.add_task(target.name, total=total)
-            for block in iter(lambda: response.read(_BLOCK), b""):
-                digest.update(block)
-                out.write(block)
-                received += len(block)
-                bar.update(task, advance=len(block))
-        if total is not None and received != total:
-            raise ConnectionError(f"the download of {url} was cut off after {received} of "
-                                  f"{total} bytes")
-        if sha256 is not None and digest.hexdigest() != sha256:
-            raise ChecksumError(f"checksum mismatch for {url}: expected sha256 {sha256}, got "
-                                f"{digest.hexdigest()}; the download was discarded")
+        with atomic_write(target, "wb") as out:
+            with _progress_bar() as bar:
+                task = bar.add_task(target.name, total=total)
+                for block in iter(lambda: response.read(_BLOCK), b""):
+                    digest.update(block)
+                    out.write(block)
+                    received += len(block)
+                    bar.update(task, advance=len(block))
+            if total is not None and received != total:
+                raise ConnectionError(f"the download of {url} was cut off after {received} of "
+                                      f"{total} bytes")
+            if sha256 is not None and digest.hexdigest() != sha256:
+                raise ChecksumError(f"checksum mismatch for {url}: expected sha256 {sha256}, "
+                                    f"got {digest.hexdigest()}; the download was discarded")
     if sha256 is None:
         print(f"seqlab: no published checksum for {url}; its sha256 is {digest.hexdigest()}",
               file=sys.stderr)

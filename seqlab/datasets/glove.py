@@ -109,11 +109,13 @@ def embedding_matrix(word_index: Mapping[str, int],
         table = vectors.vectors
     else:
         lookup = {word: row for row, word in enumerate(vectors)}
-        table = np.array([np.asarray(v, dtype=np.float32) for v in vectors.values()])
-        if table.ndim != 2:
-            raise ValueError("embedding_matrix: the vectors must all have the same length, got "
-                             f"an array of shape {table.shape}")
-        dim = table.shape[1] if len(table) else 0
+        rows = [np.asarray(v, dtype=np.float32) for v in vectors.values()]
+        shapes = sorted({row.shape for row in rows})
+        if len(shapes) > 1 or shapes and len(shapes[0]) != 1:
+            raise ValueError(f"embedding_matrix: the vectors must be 1-D and of one length, got "
+                             f"shapes {shapes[:5]}")
+        table = np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        dim = table.shape[1]
     matrix = np.zeros((num_words, dim), dtype=np.float32)
     found = 0
     for word, index in word_index.items():

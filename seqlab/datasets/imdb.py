@@ -28,7 +28,8 @@ from seqlab.datasets.imdb_archive import (
 from seqlab.datasets.imdb_index import get_word_index, load_data, tokenize
 from seqlab.datasets.registry import Dataset
 
-__all__ = ["DATASET", "get_word_index", "load_data", "load_reviews", "tokenize"]
+__all__ = ["DATASET", "LABELED", "ORIGINAL", "UNSUP", "get_word_index", "load_data",
+           "load_reviews", "tokenize"]
 
 
 def load_reviews(split: str = "train", path: str | os.PathLike | None = None,

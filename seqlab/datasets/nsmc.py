@@ -6,8 +6,8 @@ Format: UTF-8, tab-separated, LF, a header ``id\\tdocument\\tlabel``, one
 review per line. The files are read with quoting disabled, as their author
 does (pandas ``quoting=3``): a document that contains a double quote keeps the
 csv-quote artefacts of the canonical files as they are (wrapped in quotes,
-inner quotes doubled, sometimes twice over). A few documents are empty (pandas reads them as NaN); they are
-kept as ``""``.
+inner quotes doubled, sometimes twice over). A few documents are empty (pandas
+reads them as NaN); they are kept as ``""``.
 
 Files accepted (the first found wins, see :func:`seqlab.datasets.download.locate`):
 

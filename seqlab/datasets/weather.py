@@ -70,6 +70,7 @@ BEIJING_COLUMNS = ("No", "year", "month", "day", "hour", "PM2.5", "PM10", "SO2",
 COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")  # 22.5° apart, clockwise from N
 _BEFORE_WIND = ("PM2.5", "PM10", "SO2", "NO2", "CO", "O3", "TEMP", "PRES", "DEWP", "RAIN")
+_BEIJING_SERIES = (*_BEFORE_WIND, "wd_sin", "wd_cos", "WSPM")  # the columns of a station
 _STATION_FILE = re.compile(r"(?:^|/)PRSA_Data_([A-Za-z]+)_\d{8}-\d{8}\.csv$")
 _BEIJING_DROPPED = {
     "No": "the row number",
@@ -105,11 +106,11 @@ def load_jena(path: str | os.PathLike | None = None, fill: str | None = "interpo
 
 def _jena_times(stamps: Sequence[str], source: str) -> np.ndarray:
     """``dd.mm.yyyy HH:MM:SS`` → datetime64[s]."""
-    iso = [f"{s[6:10]}-{s[3:5]}-{s[0:2]}T{s[11:]}" for s in stamps]
     for row, stamp in enumerate(stamps):
         if not _JENA_TIME.fullmatch(stamp):
             raise DataFormatError(f"{source}: line {row + 2}: column 'Date Time' must be "
                                   f"'dd.mm.yyyy HH:MM:SS', got {stamp!r}")
+    iso = [f"{s[6:10]}-{s[3:5]}-{s[0:2]}T{s[11:]}" for s in stamps]
     try:
         return np.array(iso, dtype="datetime64[s]")
     except ValueError:
@@ -179,31 +180,26 @@ def load_beijing(station: str | None = "Aotizhongxin", path: str | os.PathLike |
     named ``<station>:<column>``. Station names are matched without regard to case."""
     fill = checks.choice("load_beijing", "fill", fill, _FILLS)
     source = locate(BEIJING, path=path)
+    every = station is None or station == "all"
     with reading(source), zipfile.ZipFile(source) as archive:
         members = _stations(archive, str(source))
-        if station is None or station == "all":
-            chosen = list(members)
-        else:
-            by_lower = {name.lower(): name for name in members}
-            if not isinstance(station, str) or station.lower() not in by_lower:
-                raise ValueError(f"load_beijing: station must be one of {list(members)}, "
-                                 f"'all' or None, got {station!r}")
-            chosen = [by_lower[station.lower()]]
+        by_lower = {name.lower(): name for name in members}
+        if not every and (not isinstance(station, str) or station.lower() not in by_lower):
+            raise ValueError(f"load_beijing: station must be one of {list(members)}, 'all' or "
+                             f"None, got {station!r}")
+        chosen = list(members) if every else [by_lower[station.lower()]]
         tables = {name: _station_table(archive, members[name], str(source)) for name in chosen}
-    columns = list(_BEFORE_WIND) + ["wd_sin", "wd_cos", "WSPM"]
     times = tables[chosen[0]][0]
-    if len(chosen) == 1:
-        return _finish(tables[chosen[0]][1], columns, times, f"beijing:{chosen[0]}",
-                       dict(_BEIJING_DROPPED), fill)
     for name in chosen[1:]:
         if not np.array_equal(tables[name][0], times):
             raise DataFormatError(f"{source}: station {name} has other times than {chosen[0]}; "
                                   "the stations cannot be put side by side")
+    prefixes = [f"{name}:" for name in chosen] if every else [""]
     return _finish(np.hstack([tables[name][1] for name in chosen]),
-                   [f"{name}:{column}" for name in chosen for column in columns], times,
-                   "beijing:all",
-                   {f"{name}:{column}": why for name in chosen
-                    for column, why in _BEIJING_DROPPED.items()}, fill)
+                   [p + column for p in prefixes for column in _BEIJING_SERIES], times,
+                   "beijing:all" if every else f"beijing:{chosen[0]}",
+                   {p + column: why for p in prefixes for column, why in _BEIJING_DROPPED.items()},
+                   fill)
 
 
 JENA_DATASET = Dataset(

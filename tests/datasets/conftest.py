@@ -37,7 +37,7 @@ def fixture_data(monkeypatch) -> Path:
 @pytest.fixture
 def shared_data(monkeypatch) -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared data folder not found at {SHARED_DATA} (fresh clone without ../shared)")
+        pytest.skip(f"shared data folder not found at {SHARED_DATA} (a clone without ../shared)")
     monkeypatch.setenv("SEQLAB_DATA", str(SHARED_DATA))
     return SHARED_DATA
 

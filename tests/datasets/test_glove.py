@@ -80,6 +80,8 @@ def test_embedding_matrix_rows_follow_the_word_index(fixture_data):
     np.testing.assert_array_equal(embedding_matrix(word_index, as_dict, 5), matrix)
     with pytest.raises(ValueError, match=r"word_index\['bad'\] must be an int >= 0, got -1"):
         embedding_matrix({"bad": -1}, kv, 5)
+    with pytest.raises(ValueError, match=r"1-D and of one length, got shapes \[\(2,\), \(3,\)\]"):
+        embedding_matrix(word_index, {"the": [1, 2], "king": [1, 2, 3]}, 5)
     with pytest.raises(ValueError, match="num_words must be a positive integer"):
         embedding_matrix(word_index, kv, 0)
 

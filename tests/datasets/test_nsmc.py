@@ -35,8 +35,8 @@ def test_a_plain_file_by_path_and_bad_lines(tmp_path):
     texts, labels = load_nsmc(path=path)
     assert texts == ["최고의 영화", '"별로"'] and labels.tolist() == [1, 0]
     path.write_text("id\tdocument\tlabel\n1\t좋아요\t1\n2\t싫어요\t5\n", encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"ratings\.txt: line 3: expected 'id<TAB>document"
-                                              r"<TAB>label' with label 0 or 1, got '2\\t싫어요\\t5'"):
+    with pytest.raises(DataFormatError, match=r"ratings\.txt: line 3: expected 'id<TAB>"
+                       r"document<TAB>label' with label 0 or 1, got '2\\t싫어요\\t5'"):
         load_nsmc(path=path)
     path.write_text("document,label\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match=r"line 1: expected the header 'id\\tdocument"):
