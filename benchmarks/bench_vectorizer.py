@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))  # time this checkout's seqlab, whatever is instal
 
 import numpy as np
 
-from seqlab.data.imdb import load_imdb_reviews
+from seqlab.datasets.imdb import load_reviews
 from seqlab.text import RegexTokenizer, TextVectorizer
 
 SHARED = ROOT / ".." / "shared" / "data"
@@ -262,7 +262,7 @@ def main() -> int:
             print("skipped: scikit-learn is not installed (pip install seqlab[bench])")
             return 0
         start = time.perf_counter()
-        texts, _ = load_imdb_reviews("train", path=DATA, shuffle_seed=None)
+        texts, _ = load_reviews("train", path=DATA, shuffle_seed=None)
         texts = texts[: args.limit]
         print(f"loaded {len(texts)} reviews ({sum(map(len, texts)) / 1e6:.1f}M chars) in "
               f"{time.perf_counter() - start:.1f} s (not timed); scikit-learn {sklearn.__version__}, "

@@ -13,7 +13,7 @@ from collections import Counter
 
 import numpy as np
 
-from seqlab.data.imdb import load_imdb_reviews
+from seqlab.datasets.imdb import load_reviews
 
 _NON_LETTERS = re.compile(r"[^a-z]+")
 
@@ -33,8 +33,8 @@ def encode(docs: list[list[str]], index: dict[str, int], maxlen: int) -> np.ndar
 
 def load_imdb_ids(num_words: int = 10_000, maxlen: int = 500):
     """(x_train, y_train, x_test, y_test) as int id matrices and 0/1 labels."""
-    train_texts, y_train = load_imdb_reviews("train")
-    test_texts, y_test = load_imdb_reviews("test")
+    train_texts, y_train = load_reviews("train")
+    test_texts, y_test = load_reviews("test")
     train_docs = [simple_tokens(t) for t in train_texts]
     counts = Counter(t for doc in train_docs for t in doc)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: num_words - 2]

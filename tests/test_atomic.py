@@ -11,7 +11,7 @@ import pytest
 
 from seqlab import atomic
 from seqlab.atomic import atomic_write, check_writable
-from seqlab.data.download import download, sha256_of
+from seqlab.datasets.download import download, sha256_of
 
 
 def test_writes_whole_file_with_usual_permissions(tmp_path):

@@ -9,7 +9,7 @@ Rules of the command line:
 * Input files are taken as given or, when no such file exists, looked up in
   the data folders like every dataset file (``$SEQLAB_DATA``,
   ``../shared/data`` beside the repository, the cache; see
-  :mod:`seqlab.data.download`): ``word2vec/glove.6B.50d.first2445.txt.gz``.
+  :mod:`seqlab.datasets.download`): ``word2vec/glove.6B.50d.first2445.txt.gz``.
 * Nonsense numbers (``--topn -5``), an input file that is nowhere, an
   output that cannot be written and unknown arguments are usage errors: the
   action's own usage and the reason, exit status 2, before any work.
@@ -94,7 +94,7 @@ def _number(low: float, high: float, *, low_open: bool = False) -> Callable[[str
 
 def _input_file(text: str) -> Path:
     """An argparse type: a file as given, else found in the data folders."""
-    from seqlab.data import download
+    from seqlab.datasets import download
 
     path = Path(text)
     if path.is_dir():
@@ -283,7 +283,7 @@ def run_query(args: argparse.Namespace) -> int:
 
 
 def _find_data_file(relative: str) -> Path | None:
-    from seqlab.data import download
+    from seqlab.datasets import download
 
     try:
         return download.locate(relative)

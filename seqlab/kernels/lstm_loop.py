@@ -13,7 +13,7 @@ A loop runs all T steps for one block of batch rows (``Rows``); rows never
 interact, so blocks run on parallel threads. Each step is the product
 (:mod:`.step_products`) and the gate code (``lstm_step_*``), which works on
 whole rows in vectorisable passes, one store per pass. The gates of a step
-are one (n, 4H) block [i f g o] (Keras order), each gate a named view of it.
+are one (n, 4H) block [i f g o] (Keras order), seen as (n, 4, H) to name each gate.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import numpy as np
 from seqlab.kernels.fastmath import activate_block, activate_rows_mixed, grad_block, grad_rows_mixed
 from seqlab.kernels.jit import kernel
 from seqlab.kernels.rowops import add_rows, carry_masked, dropped_grad, dropped_rows, zero_masked
-from seqlab.kernels.rowops import gate_block as gate
 from seqlab.kernels.smallgemm import add_recurrent_grad
 from seqlab.kernels.step_products import add_product, product_nt
 
@@ -70,9 +69,10 @@ def lstm_step_forward(acc, t, b0, h_prev, c_prev, keep, acts, steps):
     b1 = b0 + n
     gates = steps.gates[t, b0:b1]
     activate_gates(acc, gates, acts)
+    blocks = gates.reshape(n, 4, H)  # (n, 4H) -> (n, 4, H): [i f g o] by name
     c_new = steps.c[t, b0:b1]
     for r in range(n):
-        i, f, g = gate(gates[r], I, H), gate(gates[r], F, H), gate(gates[r], G, H)
+        i, f, g = blocks[r, I], blocks[r, F], blocks[r, G]
         c_old = c_prev[b0 + r]
         c = c_new[r]
         for j in range(H):
@@ -82,7 +82,7 @@ def lstm_step_forward(acc, t, b0, h_prev, c_prev, keep, acts, steps):
                    acts.act)
     h_new = steps.h[t, b0:b1]
     for r in range(n):
-        o = gate(gates[r], O, H)
+        o = blocks[r, O]
         a = act_c[r]
         h = h_new[r]
         for j in range(H):
@@ -98,13 +98,14 @@ def lstm_step_backward(t, b0, n, dhs, c_prev, steps, keep, acts, grads, tmp):
     H = grads.dh.shape[1]
     b1 = b0 + n
     gates = steps.gates[t, b0:b1]
+    blocks = gates.reshape(n, 4, H)  # (n, 4H) -> (n, 4, H): [i f g o] by name
     act_c = steps.act_c[t, b0:b1]
     dh = grads.dh[b0:b1]
     dc = grads.dc[b0:b1]
     add_rows(dh, dhs[t, b0:b1])
     dc_h = tmp[:n]  # act'(act_c) ⊙ dh ⊙ o
     for r in range(n):
-        o = gate(gates[r], O, H)
+        o = blocks[r, O]
         dhr = dh[r]
         out = dc_h[r]
         for j in range(H):
@@ -114,10 +115,10 @@ def lstm_step_backward(t, b0, n, dhs, c_prev, steps, keep, acts, grads, tmp):
     zero_masked(keep, t, b0, dc_h)
     add_rows(dc, dc_h)
     da = grads.dxw[t, b0:b1]
+    da_blocks = da.reshape(n, 4, H)  # (n, 4H) -> (n, 4, H): [di df dg do]
     for r in range(n):
-        i, g = gate(gates[r], I, H), gate(gates[r], G, H)
-        di, df, dg, do = (gate(da[r], I, H), gate(da[r], F, H), gate(da[r], G, H),
-                          gate(da[r], O, H))
+        i, g = blocks[r, I], blocks[r, G]
+        di, df, dg, do = da_blocks[r, I], da_blocks[r, F], da_blocks[r, G], da_blocks[r, O]
         dcr = dc[r]
         for j in range(H):
             di[j] = dcr[j] * g[j]
@@ -140,13 +141,13 @@ def lstm_step_carry(t, b0, dhd, steps, keep, rec_mask, grads):
     dc ← dc ⊙ f and dh ← dhd ⊙ rec_mask on the rows that ran step t."""
     n = dhd.shape[0]
     H = dhd.shape[1]
-    gates = steps.gates[t, b0:b0 + n]
+    blocks = steps.gates[t, b0:b0 + n].reshape(n, 4, H)  # (n, 4H) -> (n, 4, H)
     dc = grads.dc[b0:b0 + n]
     has_keep = keep.shape[0] > 0
     for r in range(n):
         if has_keep and not keep[t, b0 + r]:
             continue
-        f = gate(gates[r], F, H)
+        f = blocks[r, F]
         dcr = dc[r]
         for j in range(H):
             dcr[j] *= f[j]

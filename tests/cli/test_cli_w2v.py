@@ -10,7 +10,7 @@ import pytest
 
 from seqlab.cli.main import main
 from seqlab.cli.w2v import format_expression, parse_expression
-from seqlab.data import download
+from seqlab.datasets import download
 from seqlab.embeddings import KeyedVectors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
