@@ -28,7 +28,7 @@ def test_one_station(fixture_data):
     series = load_beijing()
     rows = _raw_rows(fixture_data, "Aotizhongxin")
     assert isinstance(series, Series) and series.name == "beijing:Aotizhongxin"
-    assert series.columns == COLUMNS and series.values.shape == (240, 13) == (len(rows), 13)
+    assert series.columns == COLUMNS and series.values.shape == (800, 13) == (len(rows), 13)
     assert series.values.dtype == np.float32 and not np.isnan(series.values).any()
     first = rows[0]
     assert series.times[0] == np.datetime64(
@@ -75,7 +75,7 @@ def test_wind_direction_as_sine_and_cosine(fixture_data):
 def test_all_stations_side_by_side(fixture_data):
     every = load_beijing(station=None)
     assert load_beijing(station="all").columns == every.columns
-    assert every.name == "beijing:all" and every.values.shape == (240, 26)
+    assert every.name == "beijing:all" and every.values.shape == (800, 26)
     assert every.columns[:2] == ["Aotizhongxin:PM2.5", "Aotizhongxin:PM10"]
     assert every.columns[13] == "Changping:PM2.5"
     changping = load_beijing(station="changping")  # case does not matter
