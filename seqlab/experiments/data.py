@@ -133,7 +133,7 @@ def _imdb_text(spec: dict[str, Any], seed: int) -> Prepared:
                                   max_words)
         info["glove_words_found"] = int(np.count_nonzero(np.any(matrix != 0, axis=1)))
     return Prepared(x[:n_train], y[:n_train], (maxlen,), validation=(x[n_train:], y[n_train:]),
-                    embedding_matrix=matrix, info=info)
+                    embedding_matrix=matrix, vocabulary_size=max_words, info=info)
 
 
 # ---------------------------------------------------------------- weather
