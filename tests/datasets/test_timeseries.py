@@ -242,3 +242,20 @@ def test_book_generator_arguments_are_checked_when_it_is_made(kwargs, error, mes
             "max_index": 100, "step": 6, **kwargs}
     with pytest.raises(error, match=f"^generator: {message}"):
         generator(**args)  # no next(): the checks run before the first batch
+
+
+def test_the_module_imports_no_neural_code():
+    """seqlab.datasets imports no layers, models or kernels (the design's import rule)."""
+    import ast
+    import inspect
+
+    import seqlab.datasets.timeseries as module
+
+    seqlab_imports = set()
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.ImportFrom) and node.module.startswith("seqlab"):
+            seqlab_imports |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            seqlab_imports |= {a.name for a in node.names if a.name.startswith("seqlab")}
+    assert seqlab_imports == {"seqlab.checks", "seqlab.random.SeedLike",
+                              "seqlab.random.make_rng"}
