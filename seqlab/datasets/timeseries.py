@@ -63,7 +63,8 @@ class TimeseriesDataset:
     differs and the whole sequence of epochs repeats with the seed. Each item is
     ``(windows, targets)`` of shapes ``(B, L, *data.shape[1:])`` and
     ``(B, *targets.shape[1:])``, or ``windows`` alone when ``targets`` is None;
-    with ``batch_size=None`` each item is one window (no batch axis).
+    with ``batch_size=None`` each item is one window (no batch axis: for looking
+    at windows, not for ``fit``, which reads batches).
     """
 
     def __init__(self, data: Any, targets: Any, sequence_length: int,
@@ -115,12 +116,9 @@ class TimeseriesDataset:
         self._order = self._rng.permutation(self.num_windows) if shuffle else None
 
     # ------------------------------------------------------------ windows
-    def window_starts(self, windows: np.ndarray) -> np.ndarray:
-        """The first row t_k of each window number k in ``windows``."""
-        return self.start_index + np.asarray(windows, dtype=np.int64) * self.sequence_stride
-
     def _gather(self, windows: np.ndarray) -> Any:
-        starts = self.window_starts(windows)  # (B,)
+        """The windows numbered ``windows`` (and their targets), gathered from the rows."""
+        starts = self.start_index + windows.astype(np.int64) * self.sequence_stride  # (B,)
         steps = np.arange(self.sequence_length) * self.sampling_rate  # (L,)
         x = self.data[starts[:, None] + steps]  # (B, L, *data.shape[1:])
         return x if self.targets is None else (x, self.targets[starts])

@@ -5,9 +5,10 @@ batches of ``batch_size``. Everything else is a *stream* of batches made by
 the user (``StreamBatches``), read the way Keras reads it:
 
 * a **Sequence**: any object with ``__len__`` and ``__getitem__`` (the shape
-  of ``keras.utils.Sequence`` / ``PyDataset``), or a list or tuple whose items
-  are all tuples (a list of batches). ``len(seq)`` batches make one pass.
-* a **generator** (any iterator: ``iter(g) is g``). It has no length and
+  of ``keras.utils.Sequence`` / ``PyDataset``), or — when ``y`` is not given —
+  a list or tuple whose items are all tuples (a list of batches). ``len(seq)``
+  batches make one pass.
+* a **generator** (any iterator: it has ``__next__``). It has no length and
   cannot restart, so a step count is required (``steps_per_epoch``,
   ``validation_steps``, ``steps``): an infinite generator would never end an
   epoch, and nothing tells it from a finite one.
@@ -73,13 +74,14 @@ class Batches(Protocol):
         """Called once after each run."""
 
 
-def is_stream(x: Any) -> bool:
-    """True when ``x`` is a Sequence, a generator, an iterable or a list of batch
-    tuples; False for arrays and things NumPy reads as arrays (``__array__``)."""
+def is_stream(x: Any, y: Any = None) -> bool:
+    """True when ``x`` is a Sequence, a generator, an iterable, or (``y`` not given)
+    a list of batch tuples; False for arrays, nested lists of numbers and things
+    NumPy reads as arrays (``__array__``)."""
     if x is None or isinstance(x, (np.ndarray, dict, str, bytes)) or hasattr(x, "__array__"):
         return False
     if isinstance(x, (list, tuple)):
-        return len(x) > 0 and all(isinstance(item, tuple) for item in x)
+        return y is None and len(x) > 0 and all(isinstance(item, tuple) for item in x)
     return (hasattr(x, "__len__") and hasattr(x, "__getitem__")) or hasattr(x, "__iter__")
 
 
@@ -113,7 +115,7 @@ def naming(where: str, xs: list[np.ndarray], ys: list[np.ndarray] | None) -> Ite
     try:
         yield
     except (ValueError, TypeError) as exc:
-        if type(exc) not in (ValueError, TypeError) or str(exc).startswith(where):
+        if type(exc) not in (ValueError, TypeError):
             raise
         held = f"x {_shapes(xs)}" + ("" if ys is None else f"; y {_shapes(ys)}")
         raise type(exc)(f"{where} (batch: {held}): {exc}") from exc

@@ -49,7 +49,7 @@ def source(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Any, step
     """The batches of ``x`` for ``model.<method>()``; ``continuous``: training, where
     an explicit step count makes each epoch continue the previous one."""
     owner = f"model {model.name!r} {method}()"
-    if not batches.is_stream(x):
+    if not batches.is_stream(x, y):
         if steps is not None:
             raise ValueError(
                 f"{owner}: {steps_arg} is for data from a generator or Sequence; arrays make "
@@ -75,12 +75,11 @@ def source(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Any, step
 def validation_source(model: Any, validation_data: Any, validation_steps: Any,
                       batch_size: Any) -> Batches:
     """fit's ``validation_data``: a tuple ``(x, y)`` or ``(x, y, sample_weight)`` of
-    arrays (also a list ``[x, y]``), or a generator, Sequence or list of batches.
+    arrays (also as a list), or a generator, a Sequence or a *list* of batches.
     A stream is never shuffled, and restarts for every validation when it can."""
     method = "fit(validation)"
-    if isinstance(validation_data, tuple) and len(validation_data) in (2, 3) or \
-            isinstance(validation_data, list) and len(validation_data) == 2 \
-            and not batches.is_stream(validation_data):
+    if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
+            and not (isinstance(validation_data, list) and batches.is_stream(validation_data)):
         vx, vy, vw = (*validation_data, None)[:3]
         return source(model, vx, vy, vw, batch_size, validation_steps, "validation_steps",
                       method)

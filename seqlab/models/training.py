@@ -323,8 +323,6 @@ class BaseModel(Layer, ABC):
         verbose = _check_verbose(verbose, owner)
         source = inputs.source(self, x, y, sample_weight, batch_size, steps, "steps",
                                "evaluate")
-        if isinstance(source, ArrayBatches):
-            self._build_compiled(source.xs, "evaluate")
         bar = ProgressBar(source.steps, verbose) if verbose else None
         logs = self._evaluate_batches(source, "", bar)
         if bar is not None:

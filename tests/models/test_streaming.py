@@ -287,7 +287,7 @@ def test_a_generator_that_runs_out_names_the_epoch_and_step(data):
 def test_array_only_arguments_are_refused_with_a_stream(data):
     x, y = data
     model = _model()
-    stream = _batches(x, y)
+    stream = ListSequence(_batches(x, y))
     for kwargs in ({"y": y}, {"sample_weight": np.ones(N)}, {"batch_size": 8}):
         arg = next(iter(kwargs))
         with pytest.raises(ValueError, match=rf"{arg} must not be given when x is a generator"):
