@@ -206,7 +206,8 @@ class StreamBatches:
         if steps is None:
             if not self.is_sequence:
                 raise ValueError(
-                    f"{owner}: the data is a {self.kind}, which has no length: pass "
+                    f"{owner}: the data is {'an' if self.kind == 'iterable' else 'a'} "
+                    f"{self.kind}, which has no length: pass "
                     f"{steps_arg}= (the number of batches to read); an infinite generator "
                     "would never end on its own. For data that restarts every epoch, pass a "
                     "Sequence (with __len__ and __getitem__) or a list of batches"

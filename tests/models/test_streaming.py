@@ -9,7 +9,7 @@ import pytest
 
 import seqlab
 from seqlab.callbacks import Callback
-from seqlab.datasets.timeseries import generator
+from seqlab.datasets.timeseries import generator, timeseries_dataset_from_array
 from seqlab.layers import GRU
 from seqlab.layers.core import Dense
 from seqlab.models import Sequential
@@ -127,6 +127,29 @@ def test_the_books_weather_code_runs_as_written():
     assert model.evaluate(val_gen, steps=val_steps, verbose=0) > 0
 
 
+def test_the_second_editions_windows_train_like_the_same_windows_as_arrays():
+    rng = np.random.default_rng(1)
+    series = rng.normal(size=(120, FEATURES))
+    delay, length = 9 + 3, 10  # target 3 rows after each window's last row
+    dataset = timeseries_dataset_from_array(series[:-delay], series[delay:, :1], length,
+                                            sequence_stride=2, batch_size=8)
+    windows = np.stack([series[t:t + length] for t in range(0, 120 - delay - length + 1, 2)])
+    targets = series[delay:120 - length + 1:2, :1]
+
+    def make():
+        seqlab.set_random_seed(0)
+        model = Sequential([GRU(3, input_shape=(length, FEATURES), dtype="float64"),
+                            Dense(1, dtype="float64")])
+        model.compile(SGD(learning_rate=0.05), "mse")
+        return model
+
+    streamed, arrays = make(), make()
+    streamed.fit(dataset, epochs=2, shuffle=False, validation_data=dataset, verbose=0)
+    arrays.fit(windows, targets, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for got, want in zip(streamed.get_weights(), arrays.get_weights()):
+        np.testing.assert_array_equal(got, want)
+
+
 # --------------------------------------------------------------- Sequences
 def test_a_sequence_epoch_is_its_length_and_on_epoch_end_runs_once_per_epoch(data):
     x, y = data
@@ -179,6 +202,21 @@ def test_steps_per_epoch_continues_where_the_last_epoch_stopped():
                      shuffle=False, verbose=0)
     assert _ids(seen) == [0, 1, 2, 3, 0, 1, 2, 3, 0]  # a new pass where one ends
     assert log.count("seq end") == 3
+
+
+def test_an_iterable_without_length_restarts_with_each_pass():
+    class Batches:
+        def __init__(self, batches):
+            self.batches = batches
+
+        def __iter__(self):
+            return iter(self.batches)
+
+    seen: list[np.ndarray] = []
+    with pytest.raises(ValueError, match="the data is an iterable, which has no length"):
+        _model(seen).fit(Batches(_numbered(2)), verbose=0)
+    _model(seen).fit(Batches(_numbered(2)), steps_per_epoch=3, epochs=2, verbose=0)
+    assert _ids(seen) == [0, 1, 0, 1, 0, 1]
 
 
 def test_validation_restarts_a_sequence_and_continues_a_generator(data):
