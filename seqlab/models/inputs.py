@@ -72,22 +72,35 @@ def source(model: Any, x: Any, y: Any, sample_weight: Any, batch_size: Any, step
                          continuous=continuous and steps is not None)
 
 
-def validation_source(model: Any, validation_data: Any, validation_steps: Any,
-                      batch_size: Any) -> Batches:
-    """fit's ``validation_data``: a tuple ``(x, y)`` or ``(x, y, sample_weight)`` of
-    arrays (also as a list), or a generator, a Sequence or a *list* of batches.
-    A stream is never shuffled, and restarts for every validation when it can."""
-    method = "fit(validation)"
+def validation(model: Any, train: Batches, validation_data: Any, validation_steps: Any,
+               validation_split: float, batch_size: Any) -> tuple[Batches, Batches | None]:
+    """fit's training and validation batches. ``validation_data`` is a tuple
+    ``(x, y)`` or ``(x, y, sample_weight)`` of arrays (also as a list), or a
+    generator, a Sequence or a *list* of batches; a stream is never shuffled and
+    restarts for every validation when it can. Without it, ``validation_split``
+    takes the last fraction of array data (with it, the split is ignored, as in
+    Keras)."""
+    owner, method = f"model {model.name!r} fit()", "fit(validation)"
+    if validation_data is None:
+        if validation_steps is not None:
+            raise ValueError(f"{owner}: validation_steps needs validation_data, got "
+                             f"validation_steps={validation_steps!r}")
+        if not validation_split:
+            return train, None
+        if not isinstance(train, ArrayBatches):
+            raise ValueError(f"{owner}: validation_split needs arrays; with a generator or "
+                             "Sequence, pass validation_data")
+        return train.split_last(validation_split, f"model {model.name!r} {method}()")
     if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
             and not (isinstance(validation_data, list) and batches.is_stream(validation_data)):
         vx, vy, vw = (*validation_data, None)[:3]
-        return source(model, vx, vy, vw, batch_size, validation_steps, "validation_steps",
-                      method)
+        return train, source(model, vx, vy, vw, batch_size, validation_steps,
+                             "validation_steps", method)
     if not batches.is_stream(validation_data):
         raise ValueError(
-            f"model {model.name!r} fit(): validation_data must be a tuple (x_val, y_val) or "
-            "(x_val, y_val, sample_weight_val), a generator or a Sequence, got "
+            f"{owner}: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+            f"sample_weight_val), a generator or a Sequence, got "
             f"{batches.describe(validation_data)}"
         )
-    return source(model, validation_data, None, None, None, validation_steps,
-                  "validation_steps", method)
+    return train, source(model, validation_data, None, None, None, validation_steps,
+                         "validation_steps", method)

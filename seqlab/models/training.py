@@ -174,17 +174,20 @@ class BaseModel(Layer, ABC):
         self._metrics.update(ys, outs)
         return total, parts
 
-    def _logs(self, sums: np.ndarray, count: int) -> dict[str, float]:
-        """Sample-weighted means of the losses so far, then the metrics."""
+    def _logs(self, sums: np.ndarray) -> dict[str, float]:
+        """Sample-weighted means of the losses so far (``_add_losses``), then the metrics."""
         names = ["loss", *self._loss.log_names()]
-        logs = {k: float(v / count) for k, v in zip(names, sums)}
+        logs = {k: float(v / sums[-1]) for k, v in zip(names, sums)}
         logs.update(self._metrics.results())
         return logs
 
     @staticmethod
-    def _loss_vector(total: float, parts: list[float | None]) -> np.ndarray:
+    def _add_losses(sums: np.ndarray | None, total: float, parts: list[float | None],
+                    n: int) -> np.ndarray:
+        """``[Σ n·loss, Σ n·output losses..., Σ n]`` with one more batch of n samples."""
         extra = [p for p in parts if p is not None] if len(parts) > 1 else []
-        return np.array([total, *extra], dtype=np.float64)
+        vec = np.array([total * n, *(p * n for p in extra), n], dtype=np.float64)
+        return vec if sums is None else sums + vec
 
     # ------------------------------------------------------------------ fit
     def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
@@ -215,18 +218,8 @@ class BaseModel(Layer, ABC):
                              f"{validation_split!r}")
         train = inputs.source(self, x, y, sample_weight, batch_size, steps_per_epoch,
                               "steps_per_epoch", "fit", shuffle=shuffle, continuous=True)
-        val = None
-        if validation_data is not None:
-            val = inputs.validation_source(self, validation_data, validation_steps, batch_size)
-        elif validation_steps is not None:
-            raise ValueError(f"{owner}: validation_steps needs validation_data, got "
-                             f"validation_steps={validation_steps!r}")
-        elif validation_split > 0:
-            if not isinstance(train, ArrayBatches):
-                raise ValueError(f"{owner}: validation_split needs arrays; with a generator "
-                                 "or Sequence, pass validation_data")
-            train, val = train.split_last(validation_split,
-                                          f"model {self.name!r} fit(validation)()")
+        train, val = inputs.validation(self, train, validation_data, validation_steps,
+                                       validation_split, batch_size)
         if isinstance(train, ArrayBatches):
             self._build_compiled(train.xs, "fit")
         self._shuffle_seed = self._pick_seed(seed, initial_epoch, owner)
@@ -250,7 +243,7 @@ class BaseModel(Layer, ABC):
             if self._metrics is not None:
                 self._metrics.reset()
             cb.on_epoch_begin(epoch)
-            sums, count = None, 0
+            sums = None
             where = f"epoch {epoch + 1}/{total_epochs}, "
             for step, (xs, ys, weights) in enumerate(
                     train.epoch(epoch, where, self._shuffle_seed)):
@@ -258,10 +251,8 @@ class BaseModel(Layer, ABC):
                 with batches.naming(f"{train.owner} at {where}step {step + 1}/{steps}", xs, ys):
                     self._build_compiled(xs, "fit")
                     total, parts = self._train_step(xs, ys, weights)
-                vec = self._loss_vector(total, parts) * xs[0].shape[0]
-                sums = vec if sums is None else sums + vec
-                count += xs[0].shape[0]
-                cb.on_batch_end(step, self._logs(sums, count))
+                sums = self._add_losses(sums, total, parts, xs[0].shape[0])
+                cb.on_batch_end(step, self._logs(sums))
                 if not math.isfinite(total) and not self.stop_training:
                     raise FloatingPointError(
                         f"{owner}: the loss is {total} at {where}step {step + 1}/{steps}; the "
@@ -272,7 +263,7 @@ class BaseModel(Layer, ABC):
                 if self.stop_training:
                     break
             train.on_epoch_end()
-            logs = self._logs(sums, count)
+            logs = self._logs(sums)
             if val is not None:
                 val_logs = self._evaluate_batches(val, where)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -297,19 +288,17 @@ class BaseModel(Layer, ABC):
         """Loss and metrics over one run of ``source`` (then its ``on_epoch_end``)."""
         if self._metrics is not None:
             self._metrics.reset()
-        sums, count = None, 0
+        sums = None
         for step, (xs, ys, weights) in enumerate(source.epoch(0, where)):
             with batches.naming(f"{source.owner} at {where}step {step + 1}/{source.steps}",
                                 xs, ys):
                 self._build_compiled(xs, "evaluate")
                 total, parts = self._test_step(xs, ys, weights)
-            vec = self._loss_vector(total, parts) * xs[0].shape[0]
-            sums = vec if sums is None else sums + vec
-            count += xs[0].shape[0]
+            sums = self._add_losses(sums, total, parts, xs[0].shape[0])
             if bar is not None:
-                bar.update(step + 1, self._logs(sums, count))
+                bar.update(step + 1, self._logs(sums))
         source.on_epoch_end()
-        return self._logs(sums, count)
+        return self._logs(sums)
 
     def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
                  verbose: int | str = "auto", return_dict: bool = False,
@@ -376,7 +365,7 @@ class BaseModel(Layer, ABC):
                 f"model {self.name!r} train_on_batch(): the loss is {total}; the weights were "
                 "not updated"
             )
-        values = list(self._logs(self._loss_vector(total, parts), 1).values())
+        values = list(self._logs(self._add_losses(None, total, parts, 1)).values())
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None) -> float | list[float]:
@@ -386,7 +375,7 @@ class BaseModel(Layer, ABC):
         self._build_compiled(xs, "evaluate")
         self._metrics.reset()
         total, parts = self._test_step(xs, ys, weights)
-        values = list(self._logs(self._loss_vector(total, parts), 1).values())
+        values = list(self._logs(self._add_losses(None, total, parts, 1)).values())
         return values[0] if len(values) == 1 else values
 
     # ----------------------------------------------------- summary / saving
