@@ -7,7 +7,8 @@ batches is read as a stream (:mod:`seqlab.models.batches`): each batch is
 checked as it comes, and a message names the epoch and the step. The
 arguments that only arrays take — ``y``, ``sample_weight``, ``batch_size``
 — must then be left out, since each batch carries its own targets, weights
-and size (Keras refuses them too). The step counts (``steps_per_epoch``,
+and size (Keras refuses y and sample_weight too; a batch_size it would ignore
+is refused here rather than silently dropped). The step counts (``steps_per_epoch``,
 ``validation_steps``, ``steps``) are for streams only: arrays make
 ceil(samples / batch_size) batches.
 """
