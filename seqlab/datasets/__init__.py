@@ -8,6 +8,7 @@ formats, one module per dataset, and the registry of their files.
 ``nsmc``          ``load_nsmc`` (Korean movie reviews)
 ``pairs``         ``load_pairs`` (``kor-eng``, ``spa-eng``, any Tatoeba pair file)
 ``shakespeare``   ``load_tiny_shakespeare``
+``timeseries``    ``timeseries_dataset_from_array``, the book's ``generator`` (lazy windows)
 ================  ===========================================================
 
 :data:`DATASETS` maps each name to a :class:`Dataset`: its files (relative
@@ -18,7 +19,7 @@ files are looked for, and how they are downloaded and verified, is in
 
 from __future__ import annotations
 
-from seqlab.datasets import glove, imdb, nsmc, pairs, shakespeare, weather
+from seqlab.datasets import glove, imdb, nsmc, pairs, shakespeare, timeseries, weather
 from seqlab.datasets.download import DataFile, cache_dir, locate, search_dirs
 from seqlab.datasets.errors import ChecksumError, DataFormatError, DatasetNotFoundError
 from seqlab.datasets.glove import embedding_matrix, load_glove
@@ -27,6 +28,7 @@ from seqlab.datasets.pairs import load_pairs
 from seqlab.datasets.registry import Dataset
 from seqlab.datasets.series import ColumnError, Series
 from seqlab.datasets.shakespeare import load_tiny_shakespeare
+from seqlab.datasets.timeseries import generator, timeseries_dataset_from_array
 from seqlab.datasets.weather import load_beijing, load_jena
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "Series",
     "cache_dir",
     "embedding_matrix",
+    "generator",
     "get",
     "glove",
     "imdb",
@@ -54,6 +57,8 @@ __all__ = [
     "pairs",
     "search_dirs",
     "shakespeare",
+    "timeseries",
+    "timeseries_dataset_from_array",
     "weather",
 ]
 

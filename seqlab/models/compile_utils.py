@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from seqlab import metrics as metrics_mod
+from seqlab.models import sample_weights
 
 
 def resolve_loss(identifier: Any, owner: str) -> Any:
@@ -73,9 +74,11 @@ class CompiledLoss:
         weights = per_output(loss_weights, self.output_names, "loss_weights", owner, 1.0)
         self.weights = [1.0 if w is None else float(w) for w in weights]
 
-    def value_and_grad(self, ys: list[np.ndarray], outs: list[np.ndarray]
+    def value_and_grad(self, ys: list[np.ndarray], outs: list[np.ndarray],
+                       sample_weight: np.ndarray | None = None
                        ) -> tuple[float, list[float | None], list[np.ndarray | None]]:
-        """Total loss, the loss of each output (None without a loss), and dŶ per output."""
+        """Total loss, the loss of each output (None without a loss), and dŶ per output;
+        ``sample_weight`` (B,) weights every output's loss (:mod:`.sample_weights`)."""
         total = 0.0
         parts: list[float | None] = []
         douts: list[np.ndarray | None] = []
@@ -84,7 +87,8 @@ class CompiledLoss:
                 parts.append(None)
                 douts.append(None)
                 continue
-            value, dy = loss.value_and_grad(y, out)
+            value, dy = (loss.value_and_grad(y, out) if sample_weight is None
+                         else sample_weights.value_and_grad(loss, y, out, sample_weight))
             value = float(value)
             total += w * value
             parts.append(value)
@@ -92,9 +96,9 @@ class CompiledLoss:
             douts.append(dy if w == 1.0 else dy * out.dtype.type(w))
         return total, parts, douts
 
-    def value(self, ys: list[np.ndarray], outs: list[np.ndarray]
-              ) -> tuple[float, list[float | None]]:
-        total, parts, _ = self.value_and_grad(ys, outs)
+    def value(self, ys: list[np.ndarray], outs: list[np.ndarray],
+              sample_weight: np.ndarray | None = None) -> tuple[float, list[float | None]]:
+        total, parts, _ = self.value_and_grad(ys, outs, sample_weight)
         return total, parts
 
     def log_names(self) -> list[str]:

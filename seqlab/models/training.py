@@ -34,7 +34,8 @@ import numpy as np
 from seqlab import checks
 from seqlab.callbacks import Callback, CallbackList, History, ProgbarLogger
 from seqlab.layers.base import Layer
-from seqlab.models import data
+from seqlab.models import batches, data, inputs
+from seqlab.models.batches import ArrayBatches, Batch, Batches
 from seqlab.models.compile_utils import (
     CompiledLoss,
     CompiledMetrics,
@@ -142,31 +143,22 @@ class BaseModel(Layer, ABC):
         return names + (self._metrics.log_names() if self._metrics is not None else [])
 
     # ---------------------------------------------------------------- data
-    def _prepare(self, x: Any, y: Any, method: str, with_y: bool = True
-                 ) -> tuple[list[np.ndarray], list[np.ndarray] | None]:
-        owner = f"model {self.name!r} {method}()"
-        xs = data.to_list(x, self.input_names, "x", owner)
-        ys = data.to_list(y, self.output_names, "y", owner) if with_y else None
-        data.num_samples(xs, ys, owner)
-        data.check_finite(xs, "x", owner)
-        if ys is not None:
-            data.check_finite(ys, "y", owner)
-            for name, loss, labels in zip(self.output_names, self._loss.losses, ys):
-                if loss is not None:
-                    loss.check_labels(labels, f"{owner}: y {name!r}")
-        return xs, ys
+    def _prepare(self, x: Any, y: Any, method: str, with_y: bool = True,
+                 sample_weight: Any = None) -> Batch:
+        return inputs.check_batch(self, x, y, sample_weight, f"model {self.name!r} {method}()",
+                                  with_y)
 
     def _cast_targets(self, ys: list[np.ndarray], outs: list[np.ndarray]) -> list[np.ndarray]:
         return [y.astype(o.dtype) if y.dtype.kind == "f" and y.dtype != o.dtype else y
                 for y, o in zip(ys, outs)]
 
     # ---------------------------------------------------------------- steps
-    def _train_step(self, xs: list[np.ndarray], ys: list[np.ndarray]
-                    ) -> tuple[float, list[float | None]]:
+    def _train_step(self, xs: list[np.ndarray], ys: list[np.ndarray],
+                    weights: np.ndarray | None = None) -> tuple[float, list[float | None]]:
         self.zero_grad()
         outs = self._forward(xs, training=True)
         ys = self._cast_targets(ys, outs)
-        total, parts, douts = self._loss.value_and_grad(ys, outs)
+        total, parts, douts = self._loss.value_and_grad(ys, outs, weights)
         if not math.isfinite(total):
             return total, parts
         self._backward(douts)
@@ -174,94 +166,106 @@ class BaseModel(Layer, ABC):
         self._metrics.update(ys, outs)
         return total, parts
 
-    def _test_step(self, xs: list[np.ndarray], ys: list[np.ndarray]
-                   ) -> tuple[float, list[float | None]]:
+    def _test_step(self, xs: list[np.ndarray], ys: list[np.ndarray],
+                   weights: np.ndarray | None = None) -> tuple[float, list[float | None]]:
         outs = self._forward(xs, training=False)
         ys = self._cast_targets(ys, outs)
-        total, parts = self._loss.value(ys, outs)
+        total, parts = self._loss.value(ys, outs, weights)
         self._metrics.update(ys, outs)
         return total, parts
 
-    def _logs(self, sums: np.ndarray, count: int) -> dict[str, float]:
-        """Sample-weighted means of the losses so far, then the metrics."""
+    def _logs(self, sums: np.ndarray) -> dict[str, float]:
+        """Sample-weighted means of the losses so far (``_add_losses``), then the metrics."""
         names = ["loss", *self._loss.log_names()]
-        logs = {k: float(v / count) for k, v in zip(names, sums)}
+        logs = {k: float(v / sums[-1]) for k, v in zip(names, sums)}
         logs.update(self._metrics.results())
         return logs
 
     @staticmethod
-    def _loss_vector(total: float, parts: list[float | None]) -> np.ndarray:
+    def _add_losses(sums: np.ndarray | None, total: float, parts: list[float | None],
+                    n: int) -> np.ndarray:
+        """``[Σ n·loss, Σ n·output losses..., Σ n]`` with one more batch of n samples."""
         extra = [p for p in parts if p is not None] if len(parts) > 1 else []
-        return np.array([total, *extra], dtype=np.float64)
+        vec = np.array([total * n, *(p * n for p in extra), n], dtype=np.float64)
+        return vec if sums is None else sums + vec
 
     # ------------------------------------------------------------------ fit
-    def fit(self, x: Any = None, y: Any = None, batch_size: int = 32, epochs: int = 1,
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
             verbose: int | str = "auto", callbacks: Sequence[Callback] | None = None,
-            validation_split: float = 0.0, validation_data: tuple | None = None,
-            shuffle: bool = True, initial_epoch: int = 0, seed: int | None = None
-            ) -> History:
-        """Train for ``epochs`` epochs (from ``initial_epoch``) and return the History."""
+            validation_split: float = 0.0, validation_data: Any = None,
+            shuffle: bool = True, initial_epoch: int = 0, seed: int | None = None,
+            sample_weight: Any = None, steps_per_epoch: int | None = None,
+            validation_steps: int | None = None) -> History:
+        """Train for ``epochs`` epochs (from ``initial_epoch``) and return the History.
+
+        ``x`` is arrays (with ``y``, ``batch_size`` — 32 by default — and optionally
+        ``sample_weight``), or a generator, Sequence or list of batches ``(x, y)`` /
+        ``(x, y, sample_weight)``; a generator needs ``steps_per_epoch`` (the rules:
+        :mod:`seqlab.models.batches`). ``validation_data`` is ``(x_val, y_val)``,
+        ``(x_val, y_val, sample_weight_val)`` or a generator / Sequence (a generator
+        needs ``validation_steps``). ``shuffle`` reorders the samples of arrays and
+        the batches of a Sequence; a generator is read as it comes.
+        """
         self._require_compiled("fit")
         owner = f"model {self.name!r} fit()"
-        batch_size = checks.positive_int(owner, "batch_size", batch_size)
         verbose = _check_verbose(verbose, owner)
-        for arg, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"{owner}: {arg} must be an int >= 0, got {value!r}")
+        epochs = checks.integer(owner, "epochs", epochs, 0)
+        initial_epoch = checks.integer(owner, "initial_epoch", initial_epoch, 0)
         if not isinstance(shuffle, bool):
             raise TypeError(f"{owner}: shuffle must be True or False, got {shuffle!r}")
         if not isinstance(validation_split, (int, float)) or not 0.0 <= validation_split < 1.0:
             raise ValueError(f"{owner}: validation_split must be in [0, 1), got "
                              f"{validation_split!r}")
-        xs, ys = self._prepare(x, y, "fit")
-        val = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError(f"{owner}: validation_data must be a tuple (x_val, y_val), "
-                                 f"got {type(validation_data).__name__}")
-            val = self._prepare(validation_data[0], validation_data[1], "fit(validation)")
-        elif validation_split > 0:
-            (xs, vx), (ys, vy) = (data.split_last(xs, validation_split, owner),
-                                  data.split_last(ys, validation_split, owner))
-            val = (vx, vy)
-        self._build_compiled(xs, "fit")
+        train = inputs.source(self, x, y, sample_weight, batch_size, steps_per_epoch,
+                              "steps_per_epoch", "fit", shuffle=shuffle, continuous=True)
+        train, val = inputs.validation(self, train, validation_data, validation_steps,
+                                       validation_split, batch_size)
+        if isinstance(train, ArrayBatches):
+            self._build_compiled(train.xs, "fit")
         self._shuffle_seed = self._pick_seed(seed, initial_epoch, owner)
-        n = xs[0].shape[0]
-        steps = -(-n // batch_size)
+        return self._fit_loop(train, val, range(initial_epoch, epochs), verbose, callbacks)
+
+    def _fit_loop(self, train: Batches, val: Batches | None, epochs: range, verbose: int,
+                  callbacks: Sequence[Callback] | None) -> History:
+        owner = f"model {self.name!r} fit()"
         history = History()
         cbs = [history, *(callbacks or [])]
         if verbose:
             cbs.append(ProgbarLogger(verbose))
-        cb = CallbackList(cbs, self, {"epochs": int(epochs), "steps": steps, "verbose": verbose,
-                                      "samples": n, "batch_size": batch_size})
+        steps, total_epochs = train.steps, epochs.stop
+        cb = CallbackList(cbs, self, {"epochs": total_epochs, "steps": steps, "verbose": verbose,
+                                      "samples": getattr(train, "samples", None),
+                                      "batch_size": getattr(train, "batch_size", None)})
         self.stop_training = False
         self.history = history
         cb.on_train_begin()
-        for epoch in range(int(initial_epoch), int(epochs)):
-            self._metrics.reset()
+        for epoch in epochs:
+            if self._metrics is not None:
+                self._metrics.reset()
             cb.on_epoch_begin(epoch)
-            order = (np.random.default_rng([self._shuffle_seed, epoch]).permutation(n)
-                     if shuffle else np.arange(n))
-            sums, count = None, 0
-            for step, idx in enumerate(data.batch_slices(order, batch_size)):
+            sums = None
+            where = f"epoch {epoch + 1}/{total_epochs}, "
+            for step, (xs, ys, weights) in enumerate(
+                    train.epoch(epoch, where, self._shuffle_seed)):
                 cb.on_batch_begin(step)
-                total, parts = self._train_step(data.take(xs, idx), data.take(ys, idx))
-                vec = self._loss_vector(total, parts) * idx.shape[0]
-                sums = vec if sums is None else sums + vec
-                count += idx.shape[0]
-                cb.on_batch_end(step, self._logs(sums, count))
+                with batches.naming(f"{train.owner} at {where}step {step + 1}/{steps}", xs, ys):
+                    self._build_compiled(xs, "fit")
+                    total, parts = self._train_step(xs, ys, weights)
+                sums = self._add_losses(sums, total, parts, xs[0].shape[0])
+                cb.on_batch_end(step, self._logs(sums))
                 if not math.isfinite(total) and not self.stop_training:
                     raise FloatingPointError(
-                        f"{owner}: the loss is {total} at epoch {epoch + 1}/{epochs}, step "
-                        f"{step + 1}/{steps}; the weights were not updated by that step. "
-                        "Lower the learning rate, clip gradients (clipnorm=) or check the "
-                        "data; add seqlab.callbacks.TerminateOnNaN() to stop instead of raising"
+                        f"{owner}: the loss is {total} at {where}step {step + 1}/{steps}; the "
+                        "weights were not updated by that step. Lower the learning rate, clip "
+                        "gradients (clipnorm=) or check the data; add "
+                        "seqlab.callbacks.TerminateOnNaN() to stop instead of raising"
                     )
                 if self.stop_training:
                     break
-            logs = self._logs(sums, count)
+            train.on_epoch_end()
+            logs = self._logs(sums)
             if val is not None:
-                val_logs = self._evaluate_arrays(val[0], val[1], batch_size)
+                val_logs = self._evaluate_batches(val, where)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
             cb.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -279,33 +283,37 @@ class BaseModel(Layer, ABC):
         return int(seed)
 
     # ------------------------------------------------------------- evaluate
-    def _evaluate_arrays(self, xs: list[np.ndarray], ys: list[np.ndarray], batch_size: int,
-                         bar: ProgressBar | None = None) -> dict[str, float]:
-        self._metrics.reset()
-        n = xs[0].shape[0]
-        sums, count = None, 0
-        for step, idx in enumerate(data.batch_slices(np.arange(n), batch_size)):
-            total, parts = self._test_step(data.take(xs, idx), data.take(ys, idx))
-            vec = self._loss_vector(total, parts) * idx.shape[0]
-            sums = vec if sums is None else sums + vec
-            count += idx.shape[0]
+    def _evaluate_batches(self, source: Batches, where: str = "",
+                          bar: ProgressBar | None = None) -> dict[str, float]:
+        """Loss and metrics over one run of ``source`` (then its ``on_epoch_end``)."""
+        if self._metrics is not None:
+            self._metrics.reset()
+        sums = None
+        for step, (xs, ys, weights) in enumerate(source.epoch(0, where)):
+            with batches.naming(f"{source.owner} at {where}step {step + 1}/{source.steps}",
+                                xs, ys):
+                self._build_compiled(xs, "evaluate")
+                total, parts = self._test_step(xs, ys, weights)
+            sums = self._add_losses(sums, total, parts, xs[0].shape[0])
             if bar is not None:
-                bar.update(step + 1, self._logs(sums, count))
-        return self._logs(sums, count)
+                bar.update(step + 1, self._logs(sums))
+        source.on_epoch_end()
+        return self._logs(sums)
 
-    def evaluate(self, x: Any = None, y: Any = None, batch_size: int = 32,
-                 verbose: int | str = "auto", return_dict: bool = False
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: int | str = "auto", return_dict: bool = False,
+                 sample_weight: Any = None, steps: int | None = None
                  ) -> float | list[float] | dict[str, float]:
-        """Loss (and metrics) on (x, y): a float when there is only the loss,
-        else ``[loss, *output losses, *metrics]`` (see ``metrics_names``)."""
+        """Loss (and metrics) on (x, y) or on the batches of a generator / Sequence
+        (a generator needs ``steps``): a float when there is only the loss, else
+        ``[loss, *output losses, *metrics]`` (see ``metrics_names``)."""
         self._require_compiled("evaluate")
         owner = f"model {self.name!r} evaluate()"
-        batch_size = checks.positive_int(owner, "batch_size", batch_size)
         verbose = _check_verbose(verbose, owner)
-        xs, ys = self._prepare(x, y, "evaluate")
-        self._build_compiled(xs, "evaluate")
-        bar = ProgressBar(-(-xs[0].shape[0] // batch_size), verbose) if verbose else None
-        logs = self._evaluate_arrays(xs, ys, batch_size, bar)
+        source = inputs.source(self, x, y, sample_weight, batch_size, steps, "steps",
+                               "evaluate")
+        bar = ProgressBar(source.steps, verbose) if verbose else None
+        logs = self._evaluate_batches(source, "", bar)
         if bar is not None:
             bar.finish(logs)
         if return_dict:
@@ -314,21 +322,24 @@ class BaseModel(Layer, ABC):
         return values[0] if len(values) == 1 else values
 
     # -------------------------------------------------------------- predict
-    def predict(self, x: Any, batch_size: int = 32, verbose: int | str = 0
-                ) -> np.ndarray | list[np.ndarray]:
-        """Outputs for ``x``, computed ``batch_size`` samples at a time (training=False)."""
+    def predict(self, x: Any, batch_size: int | None = None, verbose: int | str = 0,
+                steps: int | None = None) -> np.ndarray | list[np.ndarray]:
+        """Outputs for ``x``, computed ``batch_size`` samples at a time (training=False),
+        or for the batches of a generator / Sequence (x, (x,), (x, y) or (x, y, w): x is
+        used; a generator needs ``steps``), joined along the sample axis."""
         owner = f"model {self.name!r} predict()"
-        batch_size = checks.positive_int(owner, "batch_size", batch_size)
         verbose = _check_verbose(verbose, owner)
-        xs, _ = self._prepare(x, None, "predict", with_y=False)
-        self._ensure_built(xs, "predict")
-        n = xs[0].shape[0]
-        bar = ProgressBar(-(-n // batch_size), verbose) if verbose else None
+        source = inputs.source(self, x, None, None, batch_size, steps, "steps", "predict",
+                               with_y=False)
+        bar = ProgressBar(source.steps, verbose) if verbose else None
         chunks = []
-        for step, idx in enumerate(data.batch_slices(np.arange(n), batch_size)):
-            chunks.append(self._forward(data.take(xs, idx), training=False))
+        for step, (xs, _, _) in enumerate(source.epoch()):
+            with batches.naming(f"{owner} at step {step + 1}/{source.steps}", xs, None):
+                self._ensure_built(xs, "predict")
+                chunks.append(self._forward(xs, training=False))
             if bar is not None:
                 bar.update(step + 1)
+        source.on_epoch_end()
         if bar is not None:
             bar.finish()
         outs = data.concat_batches(chunks)
@@ -336,35 +347,35 @@ class BaseModel(Layer, ABC):
 
     def predict_on_batch(self, x: Any) -> np.ndarray | list[np.ndarray]:
         """Outputs for one batch, without splitting it."""
-        xs, _ = self._prepare(x, None, "predict_on_batch", with_y=False)
+        xs, _, _ = self._prepare(x, None, "predict_on_batch", with_y=False)
         self._ensure_built(xs, "predict")
         outs = self._forward(xs, training=False)
         return outs if len(self.output_names) > 1 else outs[0]
 
     # ------------------------------------------------------- single batches
-    def train_on_batch(self, x: Any, y: Any) -> float | list[float]:
+    def train_on_batch(self, x: Any, y: Any, sample_weight: Any = None) -> float | list[float]:
         """One training step on (x, y); returns the loss, or ``[loss, ...]`` as evaluate."""
         self._require_compiled("train_on_batch")
-        xs, ys = self._prepare(x, y, "train_on_batch")
+        xs, ys, weights = self._prepare(x, y, "train_on_batch", sample_weight=sample_weight)
         self._build_compiled(xs, "fit")
         self._metrics.reset()
-        total, parts = self._train_step(xs, ys)
+        total, parts = self._train_step(xs, ys, weights)
         if not math.isfinite(total):
             raise FloatingPointError(
                 f"model {self.name!r} train_on_batch(): the loss is {total}; the weights were "
                 "not updated"
             )
-        values = list(self._logs(self._loss_vector(total, parts), 1).values())
+        values = list(self._logs(self._add_losses(None, total, parts, 1)).values())
         return values[0] if len(values) == 1 else values
 
-    def test_on_batch(self, x: Any, y: Any) -> float | list[float]:
+    def test_on_batch(self, x: Any, y: Any, sample_weight: Any = None) -> float | list[float]:
         """Loss (and metrics) on one batch, without updating the weights."""
         self._require_compiled("test_on_batch")
-        xs, ys = self._prepare(x, y, "test_on_batch")
+        xs, ys, weights = self._prepare(x, y, "test_on_batch", sample_weight=sample_weight)
         self._build_compiled(xs, "evaluate")
         self._metrics.reset()
-        total, parts = self._test_step(xs, ys)
-        values = list(self._logs(self._loss_vector(total, parts), 1).values())
+        total, parts = self._test_step(xs, ys, weights)
+        values = list(self._logs(self._add_losses(None, total, parts, 1)).values())
         return values[0] if len(values) == 1 else values
 
     # ----------------------------------------------------- summary / saving
