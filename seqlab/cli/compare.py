@@ -73,7 +73,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from seqlab.cli.warmup import prepare
-    from seqlab.experiments.compare import CompareOptions, compare
+    from seqlab.experiments.comparison import CompareOptions, compare
 
     options = CompareOptions(
         text=args.text, label=args.label, tokenizer=args.tokenizer, target=args.target,

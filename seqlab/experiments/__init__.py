@@ -7,7 +7,7 @@ behind ``seqlab run`` and ``seqlab compare``, run folders and their reports.
 """
 
 from seqlab.experiments import catalog
-from seqlab.experiments.compare import CompareOptions, compare
+from seqlab.experiments.comparison import CompareOptions, compare
 from seqlab.experiments.config import ConfigError, ExperimentConfig, load_config
 from seqlab.experiments.rundir import RunFolder
 from seqlab.experiments.runner import resume, run

@@ -67,10 +67,10 @@ def _value(v: float, higher_is_better: bool) -> str:
 
 
 def _gap(a: Score, b: Score, higher_is_better: bool) -> str:
-    """How much better a is than b: points of accuracy, or percent of b's MAE."""
+    """How much better a is than b: points of accuracy, or percent of a's MAE (as the margin)."""
     if higher_is_better:
         return f"{100 * (a.validation - b.validation):.1f} points"
-    return f"{100 * (b.validation - a.validation) / b.validation:.1f}%"
+    return f"{100 * (b.validation - a.validation) / a.validation:.1f}%"
 
 
 def _times(slow: Score, fast: Score) -> str:

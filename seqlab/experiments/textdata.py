@@ -13,7 +13,7 @@ is one: "2" before "10"), numbered 0 … C−1. An empty label is an error that
 names its line. Fewer than 2 classes is an error.
 
 Split: stratified by class and shuffled with the seed. Of each class's n
-rows, round(0.15·n) (at least 1) go to validation, as many to test, the rest
+rows, 0.15·n rounded half up (at least 1) go to validation, as many to test, the rest
 to training, so every class needs at least 3 rows. ``limit`` first keeps a
 random sample of that many rows (the same seed).
 """
@@ -131,8 +131,8 @@ def stratified_split(labels: Labels, seed: int) -> dict[str, np.ndarray]:
     parts: dict[str, list[np.ndarray]] = {s: [] for s in SPLITS}
     for c in sorted(counts):
         rows = rng.permutation(np.flatnonzero(labels.y == c))
-        n_val = max(1, round(VALIDATION_FRACTION * rows.size))
-        n_test = max(1, round(TEST_FRACTION * rows.size))
+        n_val = max(1, int(VALIDATION_FRACTION * rows.size + 0.5))  # rounded half up
+        n_test = max(1, int(TEST_FRACTION * rows.size + 0.5))
         parts["validation"].append(rows[:n_val])
         parts["test"].append(rows[n_val:n_val + n_test])
         parts["train"].append(rows[n_val + n_test:])

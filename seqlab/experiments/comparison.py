@@ -16,7 +16,7 @@ One comparison:
    (``panel.csv``, ``panel.json``), every trained model
    (``model-KEY.seqlab``) and its history (``history-KEY.csv``), what turns
    new data into inputs (``vocabulary-*.json`` or the normalisation, in
-   ``preprocessing.json``), and ``report.html`` (:mod:`.compare_report`).
+   ``preprocessing.json``), and ``report.html`` (:mod:`.comparison_report`).
 
 ``quick`` is a smoke test: at most :data:`QUICK_ROWS` rows (classification:
 a random sample; forecasting: the first rows), texts cut to
@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from seqlab.experiments.compare_report import panel_table, write_compare_report
+from seqlab.experiments.comparison_report import panel_table, write_compare_report
 from seqlab.experiments.panel import KERNEL_GROUPS
 from seqlab.experiments.panel_data import PanelData, series_panel, text_panel
 from seqlab.experiments.recommend import DEFAULT_MARGIN, Score, recommend, rule_text
