@@ -36,7 +36,13 @@ from typing import Any
 from seqlab.experiments.comparison_report import panel_table, write_compare_report
 from seqlab.experiments.panel import KERNEL_GROUPS
 from seqlab.experiments.panel_data import PanelData, series_panel, text_panel
-from seqlab.experiments.recommend import DEFAULT_MARGIN, Score, recommend, rule_text
+from seqlab.experiments.recommend import (
+    DEFAULT_MARGIN,
+    Recommendation,
+    Score,
+    recommend,
+    rule_text,
+)
 from seqlab.experiments.report import blas
 from seqlab.experiments.rundir import RunFolder
 from seqlab.experiments.runner import thread_count, versions
@@ -81,6 +87,12 @@ class CompareOptions:
     def task(self) -> str:
         return "forecasting" if self.target is not None else "classification"
 
+    def window(self) -> tuple[int, int, int]:
+        """(lookback, delay, step), the defaults where not given."""
+        given = (self.lookback, self.delay, self.step)
+        defaults = (DEFAULT_LOOKBACK, DEFAULT_DELAY, DEFAULT_STEP)
+        return tuple(d if v is None else v for v, d in zip(given, defaults))  # type: ignore
+
     def check(self) -> None:
         """Raise ValueError for options that do not go together or are out of range."""
         if self.target is not None:
@@ -113,11 +125,8 @@ def _prepare(path: str, options: CompareOptions) -> PanelData:
     if options.task == "classification":
         return text_panel(table, options.text, options.label, options.tokenizer, limit,
                           QUICK_MAXLEN if options.quick else None, options.seed)
-    return series_panel(
-        table, options.target, DEFAULT_LOOKBACK if options.lookback is None else options.lookback,
-        DEFAULT_DELAY if options.delay is None else options.delay,
-        DEFAULT_STEP if options.step is None else options.step, options.time, limit,
-        options.batch_size)
+    return series_panel(table, options.target, *options.window(), options.time, limit,
+                        options.batch_size)
 
 
 def _against_naive(rows: list[dict[str, Any]]) -> None:
@@ -164,21 +173,41 @@ def compare(path: str | Path, options: CompareOptions | None = None, runs_dir: s
     folder.set_status("running")
     try:
         with thread_count(options.threads) as threads:
-            rows = list(data.computed)
-            for candidate in data.candidates:
-                row = train_candidate(candidate, data, folder, epochs, options.batch_size,
-                                      options.seed, options.verbose)
-                rows.append(row)
-                out(f"  {row['model']}: validation {_shown(row['validation'], data)}, "
-                    f"test {_shown(row['test'], data)}, {row['seconds_per_epoch']:.2f} s/epoch")
+            rows = _train_panel(data, folder, epochs, options, out)
+        pick = _write_results(folder, data, rows, options, {
+            "budget": budget, "run": {"wall_seconds": time.perf_counter() - start,
+                                      "threads": threads, "blas": blas(), **versions()}})
     except KeyboardInterrupt:
         folder.set_status("interrupted")
         raise
     except Exception as exc:
         folder.set_status("failed", error=f"{type(exc).__name__}: {exc}")
         raise
+    folder.set_status("done")
+    out(render(panel_table(folder.read_json("panel.json"), layers=False), "rich"))
+    out(f"recommendation: {pick.reason}")
+    out(f"report: {folder.file('report.html')}")
+    return folder
+
+
+def _train_panel(data: PanelData, folder: RunFolder, epochs: int, options: CompareOptions,
+                 out: Printer) -> list[dict[str, Any]]:
+    """The computed baselines' rows, then each trained model's, in panel order."""
+    rows = list(data.computed)
+    for candidate in data.candidates:
+        row = train_candidate(candidate, data, folder, epochs, options.batch_size, options.seed,
+                              options.verbose)
+        rows.append(row)
+        out(f"  {row['model']}: validation {_shown(row['validation'], data)}, "
+            f"test {_shown(row['test'], data)}, {row['seconds_per_epoch']:.2f} s/epoch")
     if data.task == "forecasting":
         _against_naive(rows)
+    return rows
+
+
+def _write_results(folder: RunFolder, data: PanelData, rows: list[dict[str, Any]],
+                   options: CompareOptions, facts: dict[str, Any]) -> Recommendation:
+    """The recommendation, then every file of the run folder but the models and histories."""
     scores = [Score(r["model"], r["validation"], r["seconds_per_epoch"], r["test"]) for r in rows]
     pick = recommend(scores, data.higher_is_better, options.margin)
     for name, value in data.artifacts.items():
@@ -186,15 +215,9 @@ def compare(path: str | Path, options: CompareOptions | None = None, runs_dir: s
     folder.write_text("panel.csv", panel_csv(rows))
     folder.write_json("panel.json", {
         "task": data.task, "rows": rows, "recommendation": asdict(pick),
-        "rule": rule_text(data.higher_is_better, options.margin), "data": data.info,
-        "budget": budget, "run": {"wall_seconds": time.perf_counter() - start,
-                                  "threads": threads, "blas": blas(), **versions()}})
+        "rule": rule_text(data.higher_is_better, options.margin), "data": data.info, **facts})
     write_compare_report(folder)
-    folder.set_status("done")
-    out(render(panel_table(folder.read_json("panel.json"), layers=False), "rich"))
-    out(f"recommendation: {pick.reason}")
-    out(f"report: {folder.file('report.html')}")
-    return folder
+    return pick
 
 
 def _shown(value: float, data: PanelData) -> str:

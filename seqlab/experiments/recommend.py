@@ -73,11 +73,13 @@ def _gap(a: Score, b: Score, higher_is_better: bool) -> str:
     return f"{100 * (b.validation - a.validation) / a.validation:.1f}%"
 
 
-def _times(slow: Score, fast: Score) -> str:
-    if fast.seconds <= 0:
-        return "far faster"
-    ratio = slow.seconds / fast.seconds
-    return f"{ratio:.0f}× faster" if ratio >= 10 else f"{ratio:.1f}× faster"
+def _speed(model: Score, other: Score) -> str:
+    """``model``'s time per epoch against ``other``'s: "3.0× faster", "12× slower"."""
+    if min(model.seconds, other.seconds) <= 0:
+        return "far faster" if model.seconds < other.seconds else "far slower"
+    ratio = max(model.seconds, other.seconds) / min(model.seconds, other.seconds)
+    times = f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×"
+    return f"{times} {'faster' if model.seconds < other.seconds else 'slower'}"
 
 
 def recommend(scores: Sequence[Score], higher_is_better: bool,
@@ -102,14 +104,14 @@ def recommend(scores: Sequence[Score], higher_is_better: bool,
         ahead = (f"level with {runner_up.name}" if runner_up.validation == best.validation
                  else f"{_gap(best, runner_up, higher_is_better)} better than {runner_up.name}")
         reason = f"{best.name}: {best_text}, {ahead}"
-        if runner_up.seconds * 1.5 <= best.seconds:
-            reason += f" (which is {_times(best, runner_up)} per epoch)"
+        if max(best.seconds, runner_up.seconds) >= 1.5 * min(best.seconds, runner_up.seconds):
+            reason += f", which is {_speed(runner_up, best)} per epoch"
         reason += f"; no faster model comes within {_margin(higher_is_better, margin)} of it."
     else:
         reason = (f"{best.name} has the {best_text}, but {choice.name} is within "
                   f"{_gap(best, choice, higher_is_better)} of it "
                   f"({_value(choice.validation, higher_is_better)}) and "
-                  f"{_times(best, choice)} per epoch: start with {choice.name}.")
+                  f"{_speed(choice, best)} per epoch: start with {choice.name}.")
     if choice.test is not None and math.isfinite(choice.test):
         reason += f" Its test {metric}: {_value(choice.test, higher_is_better)}."
     return Recommendation(choice.name, best.name, reason)

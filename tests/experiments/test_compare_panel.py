@@ -102,3 +102,21 @@ def test_weather_series(tmp_path, capsys):
     assert prep["target"] == "TEMP" and len(prep["mean"]) == len(prep["features"]) == 15
     assert "test MAE in TEMP" in html and "left out" in html
     assert json.loads(json.dumps(panel["data"]["missing_filled"]))["CO"] == 13
+
+
+def test_a_failure_in_training_leaves_the_folder_marked_failed(tmp_path, monkeypatch):
+    from seqlab.experiments import comparison
+
+    def broken(candidate, *args, **kwargs):
+        raise RuntimeError(f"{candidate.key} ran out of memory")
+
+    monkeypatch.setattr(comparison, "train_candidate", broken)
+    with pytest.raises(RuntimeError, match="bag_of_words ran out of memory"):
+        comparison.compare(FIXTURES / "compare" / "imdb_sentences60.csv",
+                           comparison.CompareOptions(quick=True), runs_dir=tmp_path,
+                           out=lambda s: None)
+    (path,) = tmp_path.iterdir()
+    folder = RunFolder(path)
+    assert folder.status() | {"time": None} == {
+        "state": "failed", "error": "RuntimeError: bag_of_words ran out of memory", "time": None}
+    assert not folder.file("panel.json").exists() and not folder.file("report.html").exists()
