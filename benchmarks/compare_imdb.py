@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from seqlab.data.download import locate
+
 from seqlab.experiments import CompareOptions, RunFolder, compare
 from seqlab.experiments.comparison_report import panel_table
 from seqlab.report import Document, Table
