@@ -39,6 +39,7 @@ from seqlab.generate.distributions import logsumexp
 from seqlab.generate.hypothesis import Hypothesis
 from seqlab.generate.inputs import Batch
 from seqlab.generate.stepper import Stepper
+from seqlab.generate.top_tokens import top_tokens
 
 
 class _Finished:
@@ -82,7 +83,7 @@ def _candidates(z: np.ndarray, sums: np.ndarray, n_best: int
     N, K = sums.shape
     V = z.shape[1]
     c = min(n_best, V)
-    top = np.argpartition(z, V - c, axis=1)[:, V - c:]  # (N·K, c) each beam's c best tokens
+    top = top_tokens(z, c)  # (N·K, c) each beam's c best tokens
     log_p = np.take_along_axis(z, top, axis=1).astype(np.float64) - logsumexp(z)[:, None]
     scores = (sums.reshape(N * K, 1) + log_p).reshape(N, K * c)
     tokens = top.reshape(N, K * c)

@@ -131,5 +131,12 @@ def logits_function(layer: Layer) -> Callable[[np.ndarray], np.ndarray] | None:
     final = _final_dense(layer)
     if final is None:  # Activation("softmax"): its input is the logits
         return lambda x: x
-    return lambda x: dense(x, final.kernel.value,
-                           final.bias.value if final.bias is not None else None)[0]
+
+    def logits(x: np.ndarray) -> np.ndarray:
+        # one (rows · steps, D) product: NumPy's matmul of (R, T, D) by (D, V) runs one
+        # vector-matrix product per row, about 3x slower than one matrix product
+        bias = final.bias.value if final.bias is not None else None
+        y = dense(x.reshape(-1, x.shape[-1]), final.kernel.value, bias)[0]
+        return y.reshape(*x.shape[:-1], y.shape[-1])
+
+    return logits
