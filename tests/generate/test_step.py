@@ -129,3 +129,25 @@ def test_layers_that_mix_time_steps_are_refused_in_the_decoder():
     last_only.build((None, None))
     with pytest.raises(NotSteppableError, match="return_sequences=False"):
         split_model(last_only)
+
+
+def test_the_keras_one_hot_seq2seq_is_stepped_with_one_hot_tokens():
+    # keras.io's character-level seq2seq: one-hot inputs (steps, tokens), no Embedding
+    import seqlab
+    from seqlab.generate import Decoder
+    from seqlab.layers import Input
+    from seqlab.models import Model
+
+    seqlab.set_random_seed(50)
+    source, target = Input((None, 6), name="encoder_inputs"), Input((None, 5), name="decoder_inputs")
+    _, h, c = LSTM(8, return_state=True)(source)
+    seq = LSTM(8, return_sequences=True)(target, initial_state=[h, c])
+    model = Model([source, target], Dense(5, activation="softmax")(seq))
+    rng = np.random.default_rng(51)
+    sources = np.eye(6, dtype="float32")[rng.integers(0, 6, size=(2, 4))]  # (2, 4, 6)
+    decoder = Decoder(model, start_token=0, end_token=4)
+    found = decoder.greedy(sources, max_length=6)
+    for one_hot_source, h in zip(sources, found):
+        fed = np.eye(5, dtype="float32")[[0, *h.tokens[:-1]]][None]
+        probs = model.predict([one_hot_source[None], fed])[0]
+        assert list(probs.argmax(axis=1)) == list(h.tokens)
