@@ -24,26 +24,7 @@ import numpy as np
 
 from seqlab.generate.graph import Call, DecoderGraph
 from seqlab.generate.step_rules import RECURRENT, call_step
-from seqlab.layers.symbolic import SymbolicTensor
-
-
-def _resolve(structure: Any, values: dict[int, Any]) -> Any:
-    """``structure`` with every symbolic tensor replaced by its value."""
-    if isinstance(structure, SymbolicTensor):
-        return values[id(structure)]
-    if isinstance(structure, dict):
-        return {k: _resolve(v, values) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return [_resolve(v, values) for v in structure]
-    return structure
-
-
-def _input_mask(call: Call, masks: dict[int, Any]) -> Any:
-    """The mask a call receives: its input's, or one per input of a list (None: no masks)."""
-    if isinstance(call.inputs, SymbolicTensor):
-        return masks.get(id(call.inputs))
-    found = [masks.get(id(t)) if isinstance(t, SymbolicTensor) else None for t in call.inputs]
-    return found if any(m is not None for m in found) else None
+from seqlab.models.functional import Model, _resolve
 
 
 def _store(call: Call, args: Any, mask: Any, out: Any, values: dict[int, Any],
@@ -75,7 +56,7 @@ class Stepper:
         for model_input, x in zip(self.graph.sources, sources):
             values[id(model_input.tensor)] = x
         for call in self.graph.encoder:
-            args, mask = _resolve(call.inputs, values), _input_mask(call, masks)
+            args, mask = _resolve(call.inputs, values), Model._input_mask(call, masks)
             out = call.layer(args, training=False, mask=mask, **_resolve(call.kwargs, values))
             _store(call, args, mask, out, values, masks)
         self.rows = rows
@@ -117,7 +98,7 @@ class Stepper:
                 out = [seq, *self._states[index]] if call.layer.return_state else seq
                 _store(call, args, mask, out, values, masks)
                 continue
-            args, mask = _resolve(call.inputs, values), _input_mask(call, masks)
+            args, mask = _resolve(call.inputs, values), Model._input_mask(call, masks)
             if call.outputs[0] is self.graph.output and self.graph.logits is not None:
                 out = self.graph.logits(args)
             else:
