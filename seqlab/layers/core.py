@@ -22,7 +22,8 @@ class Dense(Layer):
     """y = activation(x · W + b) over the last axis of x (rank >= 2).
 
     x (B, D) → y (B, H); on sequences x (B, T, D) → y (B, T, H), one W for every
-    step, as in Keras. ``input_dim=D`` is Keras 2's ``input_shape=(D,)``. Backward, with z = x · W + b:
+    step, as in Keras; ``input_dim=D`` is Keras 2's ``input_shape=(D,)``.
+    Backward, with z = x · W + b:
 
         dz = activation'(z) ⊙ dy     (from the output y)
         dx = dz · Wᵀ,  dW = Σ xᵀ · dz,  db = Σ dz
