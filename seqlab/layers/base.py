@@ -133,8 +133,11 @@ class Layer:
         self._cache: Any = None
 
     # ----------------------------------------------------------------- naming
+    #: The class name that automatic names are made from (None: the class's own).
+    _auto_name_of: ClassVar[str | None] = None
+
     def _auto_name(self) -> str:
-        base = _snake_case(type(self).__name__)
+        base = _snake_case(self._auto_name_of or type(self).__name__)
         n = Layer._name_counts.get(base, 0)
         Layer._name_counts[base] = n + 1
         return base if n == 0 else f"{base}_{n}"
@@ -374,3 +377,9 @@ def serialize(layer: Layer) -> dict[str, Any]:
 def deserialize(spec: dict[str, Any]) -> Layer:
     """Rebuild a layer from ``serialize`` output."""
     return LAYERS.deserialize(spec)
+
+
+def reset_names() -> None:
+    """Start automatic layer names afresh (``dense``, ``dense_1``, ... again), as
+    Keras' ``clear_session`` does."""
+    Layer._name_counts.clear()
