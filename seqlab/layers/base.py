@@ -93,9 +93,12 @@ class Layer:
     supports_masking: ClassVar[bool] = False
     _name_counts: ClassVar[dict[str, int]] = {}
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
+        """Register the class by name (``register=False``: a subclass that only adds
+        methods to a registered class of the same name, and is saved as that class)."""
         super().__init_subclass__(**kwargs)
-        LAYERS.add(cls)
+        if register:
+            LAYERS.add(cls)
 
     def __init__(
         self,
@@ -133,11 +136,8 @@ class Layer:
         self._cache: Any = None
 
     # ----------------------------------------------------------------- naming
-    #: The class name that automatic names are made from (None: the class's own).
-    _auto_name_of: ClassVar[str | None] = None
-
     def _auto_name(self) -> str:
-        base = _snake_case(self._auto_name_of or type(self).__name__)
+        base = _snake_case(type(self).__name__)
         n = Layer._name_counts.get(base, 0)
         Layer._name_counts[base] = n + 1
         return base if n == 0 else f"{base}_{n}"
