@@ -123,22 +123,19 @@ class Sequential(BaseModel):
         return layer
 
     # --------------------------------------------------------------- build
-    def _known_input_shape(self) -> tuple | None:
-        """The shape to build for: the one built for before, the Input's, or the
-        one the first layer was given (see the module docstring)."""
+    @property
+    def batch_input_shape(self) -> tuple | None:
+        """The input shape to build for: the one built for before, the Input's, or
+        the one the first layer was told (so a Sequential inside another passes
+        its own on); None when not known."""
         if self.build_input_shape is not None:
             return self.build_input_shape
         return self._layers[0].batch_input_shape if self._layers else None
 
-    @property
-    def batch_input_shape(self) -> tuple | None:
-        """The input shape this model would be built for (see ``_known_input_shape``)."""
-        return self._known_input_shape()
-
     def _build_if_known(self) -> None:
         """Build for the known input shape, if there is one and every layer can;
         otherwise ``unbuilt_reason`` says why the model waits for data."""
-        shape = self._known_input_shape()
+        shape = self.batch_input_shape
         self.built = False
         self.unbuilt_reason = "the input shape is not known"
         if shape is None or not self._layers:
@@ -162,15 +159,16 @@ class Sequential(BaseModel):
             raise ValueError(
                 f"Sequential {self.name!r}: build() needs an input_shape such as (None, 500)"
             )
-        shape = checks.shape(f"Sequential {self.name!r}", "input_shape", input_shape)
-        self.build_input_shape = shape
+        input_shape = checks.shape(f"Sequential {self.name!r}", "input_shape", input_shape)
         if not self._layers:
+            self.build_input_shape = input_shape
             return  # built when the first layer is added
         self.built = False
-        output_shapes = []
+        shape, output_shapes = input_shape, []
         for layer in self._layers:
             shape = self._build_layer(layer, shape)
             output_shapes.append(shape)
+        self.build_input_shape = input_shape  # kept once every layer could be built
         self._output_shapes = output_shapes
         self.built = True
 
@@ -227,6 +225,7 @@ class Sequential(BaseModel):
         for spec in cfg.get("layers", []):
             model.add(deserialize(spec))
         shape = cfg.get("build_input_shape")
-        if shape is not None and not model.built:
-            model.build(tuple(shape))
+        if shape is not None and not model.built:  # built from data, or waiting for it
+            model.build_input_shape = tuple(shape)
+            model._build_if_known()
         return model

@@ -39,11 +39,11 @@ from seqlab.optim.schedules import deserialize as deserialize_schedule
 from seqlab.optim.schedules import serialize as serialize_schedule
 from seqlab.registry import Registry
 
-__all__ = ["Optimizer", "pick_learning_rate"]
+__all__ = ["Optimizer"]
 
 
-def pick_learning_rate(owner: str, learning_rate: Any, lr: Any, default: float,
-                       stacklevel: int = 3) -> Any:
+def _pick_learning_rate(owner: str, learning_rate: Any, lr: Any, default: float,
+                        stacklevel: int = 3) -> Any:
     """``learning_rate``; or Keras 2's old name ``lr`` in its place, with a
     DeprecationWarning (as Keras gave) pointing ``stacklevel`` frames up; or
     ``default`` when neither is given. Both at once are a ValueError."""
@@ -81,8 +81,8 @@ class Optimizer:
         lr: float | None = None,
     ):
         self.name = name if name is not None else self._default_name
-        learning_rate = pick_learning_rate(type(self).__name__, learning_rate, lr,
-                                           self._default_learning_rate, stacklevel=4)
+        learning_rate = _pick_learning_rate(type(self).__name__, learning_rate, lr,
+                                            self._default_learning_rate, stacklevel=4)
         self._learning_rate = self._check_learning_rate(learning_rate)
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue,
                  "global_clipnorm": global_clipnorm}

@@ -110,3 +110,10 @@ def test_input_shape_round_trips_through_the_config():
     model = Sequential([Dense(2, batch_input_shape=(None, 3))])
     again = Sequential.from_config(model.get_config())
     assert again.built and again.input_shape == (None, 3)
+
+
+def test_a_model_waiting_for_data_round_trips_through_the_config():
+    model = Sequential([Embedding(20, 2), Flatten(), Dense(1)])
+    again = Sequential.from_config(model.get_config())
+    assert not again.built and "last dimension of the input must be known" in again.unbuilt_reason
+    assert again.predict(np.ones((1, 3), dtype=int)).shape == (1, 1)
