@@ -79,8 +79,11 @@ class Model(_Keras2Methods, _models.Model, register=False):
 
 
 def load_model(path: Any, compile: bool = True) -> Sequential | Model:
-    """:func:`seqlab.load_model`, the model given back as this module's class of it."""
+    """:func:`seqlab.load_model`, a seqlab ``Sequential`` or ``Model`` given back as
+    this module's class of it (a subclass of the user's is left as it is)."""
     model = _models.load_model(path, compile=compile)
     # the classes here add methods only, so the loaded object can take them on
-    model.__class__ = Sequential if isinstance(model, _models.Sequential) else Model
+    keras_class = {_models.Sequential: Sequential, _models.Model: Model}.get(type(model))
+    if keras_class is not None:
+        model.__class__ = keras_class
     return model

@@ -44,7 +44,7 @@ def _rate(owner: str, lr: Any, learning_rate: Any, decay: Any, default: float) -
         return lr
     if isinstance(lr, optim.LearningRateSchedule):
         raise TypeError(f"{owner}: give decay or a learning-rate schedule, not both; got "
-                         f"decay={decay!r} and {lr!r}")
+                        f"decay={decay!r} and {lr!r}")
     return optim.InverseTimeDecay(checks.number(owner, "lr", lr, positive=True),
                                   decay_steps=1, decay_rate=decay)
 
