@@ -86,7 +86,8 @@ class BaseModel(Layer, ABC):
         """Defined by Sequential and Model."""
 
     def _ensure_built(self, xs: list[np.ndarray], purpose: str) -> None:
-        """Build from the data's shapes (training only) or raise if unbuilt."""
+        """Build from the shapes of the first batch if not built yet (Keras does), or
+        raise when the data cannot be what the model takes (``purpose``: the method)."""
 
     def _convert_input(self, x: Any) -> np.ndarray:
         """Models pass inputs on unchanged; each layer converts what it receives."""
