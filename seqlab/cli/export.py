@@ -12,6 +12,7 @@ what is refused: ``help(seqlab.interop.onnx)``. Needs ``pip install
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,14 @@ def register(subparsers: Any) -> None:
 
 def run_onnx(args: argparse.Namespace) -> int:
     from seqlab.atomic import check_writable
-    from seqlab.interop.onnx import OPSET, export_onnx
+    from seqlab.interop.onnx import OPSET, export_onnx, require_onnx
     from seqlab.models import load_model
 
+    try:
+        require_onnx()
+    except ImportError as exc:  # one line, as for the other errors
+        print(f"seqlab export: error: {exc}", file=sys.stderr)
+        return 1
     check_writable(args.out, "OUT file")  # before the work
     model = load_model(args.model, compile=False)
     proto = export_onnx(model, args.out)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 SKIP_REASON = "ONNX export tests need onnx and onnxruntime: pip install 'seqlab[onnx]'"
-pytest.importorskip("onnx", reason=SKIP_REASON)
+onnx = pytest.importorskip("onnx", reason=SKIP_REASON)
 ort = pytest.importorskip("onnxruntime", reason=SKIP_REASON)
 
 from seqlab.interop.onnx import to_onnx

@@ -64,4 +64,5 @@ def export_onnx(model: Any, path: str | os.PathLike) -> Any:
     return write(model, path)
 
 
-__all__ = ["INSTALL_HINT", "OPSET", "OnnxExportError", "export_onnx", "to_onnx"]
+__all__ = ["INSTALL_HINT", "OPSET", "OnnxExportError", "export_onnx", "require_onnx",
+           "to_onnx"]
