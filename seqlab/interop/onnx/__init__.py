@@ -22,16 +22,20 @@ What maps to what (each module's docstring has the equations):
     Conv1D, Max/AveragePooling1D   Conv, MaxPool, AveragePool (channels first)      conv.py
     GlobalMax/AveragePooling1D     ReduceMax / ReduceMean (masked: exact)           pooling.py
 
-Masks: ONNX's recurrent operators can only stop each row after its first L
-steps (``sequence_lens``), where seqlab skips masked steps anywhere and
-carries the state. The export is exact for masks from ``Embedding(mask_zero=True)``
-on ids padded at the end; a row padded at the front or with a 0 id in the
-middle comes out as NaN from each recurrent layer (never a silently different
-number). See :mod:`seqlab.interop.onnx.masks`.
+Masks (from ``Embedding(mask_zero=True)``) are exact for any mask: ONNX's
+recurrent operators only stop each row after its first L steps
+(``sequence_lens``), so each row's real steps are moved to the front before
+the operator and its outputs put back in place after it — padding at the end,
+at the front or holes in the middle all give seqlab's numbers. See
+:mod:`seqlab.interop.onnx.masks`.
 
 Refused, with an :class:`OnnxExportError` naming the layer and the option, and
-nothing written: ``stateful=True`` recurrent layers, layers without an ONNX
-mapping, unbuilt models.
+nothing written: ``stateful=True`` recurrent layers (an ONNX graph keeps no
+state between runs), layers without an ONNX mapping (user layers), unbuilt
+models, Conv1D/pooling with ``padding="same"``, dilation and strides > 1 on a
+number of steps left open (onnxruntime has no auto_pad with dilations),
+TimeDistributed over steps of unknown shape, and functional calls with
+arguments other than ``initial_state=``.
 """
 
 from __future__ import annotations
