@@ -20,6 +20,7 @@ from seqlab.layers import (
     Embedding,
     GlobalMaxPooling1D,
     Layer,
+    TimeDistributed,
 )
 
 from .onnx_support import TOLERANCE, assert_matches, onnx, randomize, session
@@ -99,6 +100,18 @@ def unbuilt() -> seqlab.Sequential:
     return seqlab.Sequential([Dense(2)])
 
 
+def dilated_strided_conv_on_open_steps() -> seqlab.Sequential:
+    model = seqlab.Sequential([Conv1D(2, 3, strides=2, dilation_rate=2, padding="same")])
+    model.build((None, None, 4))
+    return model
+
+
+def time_distributed_over_open_shapes() -> seqlab.Sequential:
+    model = seqlab.Sequential([TimeDistributed(GlobalMaxPooling1D())])
+    model.build((None, 5, None, 3))
+    return model
+
+
 def unknown_layer() -> seqlab.Sequential:
     model = seqlab.Sequential([Dense(2), Doubling(name="doubling")])
     model.build((None, 3))
@@ -108,6 +121,10 @@ def unknown_layer() -> seqlab.Sequential:
 @pytest.mark.parametrize("make,message", [
     (stateful_lstm, r"layer 'lstm\w*' \(LSTM\): stateful=True cannot be exported to ONNX"),
     (unbuilt, r"Sequential '\w+' is not built"),
+    (dilated_strided_conv_on_open_steps,
+     r"layer 'conv1d\w*' \(Conv1D\): dilation_rate=2 cannot be exported to ONNX: with strides"),
+    (time_distributed_over_open_shapes,
+     r"\(TimeDistributed\): input_shape=\(None, 5, None, 3\) cannot be exported"),
     (unknown_layer, r"layer 'doubling' \(Doubling\): this layer has no ONNX export"),
 ])
 def test_refused_models_name_the_reason_and_leave_the_file_as_it_was(tmp_path, make, message):

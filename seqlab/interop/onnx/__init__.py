@@ -32,7 +32,7 @@ at the front or holes in the middle all give seqlab's numbers. See
 Refused, with an :class:`OnnxExportError` naming the layer and the option, and
 nothing written: ``stateful=True`` recurrent layers (an ONNX graph keeps no
 state between runs), layers without an ONNX mapping (user layers), unbuilt
-models, Conv1D/pooling with ``padding="same"``, dilation and strides > 1 on a
+models, Conv1D with ``padding="same"``, dilation and strides > 1 on a
 number of steps left open (onnxruntime has no auto_pad with dilations),
 TimeDistributed over steps of unknown shape, and functional calls with
 arguments other than ``initial_state=``.
