@@ -21,6 +21,7 @@ in bench_recurrent.py); the largest |seqlab − onnxruntime| is printed too.
 
     python benchmarks/bench_onnx.py                          # batch 1 and 128, 1 and 2 threads
     python benchmarks/bench_onnx.py --batches 128 --threads 1 --repeats 5
+    python benchmarks/bench_onnx.py --threads 1 --clock cpu     # on a busy machine
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import argparse
 import os
 import platform
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -65,14 +67,14 @@ def onnx_session(path: Path, threads: int):
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def time_batch(model, session, batch: int, repeats: int, warmup: int, seed: int
-               ) -> tuple[float, float, float]:
+def time_batch(model, session, batch: int, repeats: int, warmup: int, seed: int,
+               clock) -> tuple[float, float, float]:
     """Median ms of seqlab and onnxruntime on one batch, and their largest difference."""
     x = reviews(batch, seed)
     feeds = {session.get_inputs()[0].name: x}
     diff = float(np.abs(model.predict(x, batch_size=batch) - session.run(None, feeds)[0]).max())
     med = measure({"seqlab": lambda: model.predict(x, batch_size=batch),
-                   "onnxruntime": lambda: session.run(None, feeds)}, repeats, warmup)
+                   "onnxruntime": lambda: session.run(None, feeds)}, repeats, warmup, clock)
     return med["seqlab"] * 1e3, med["onnxruntime"] * 1e3, diff
 
 
@@ -83,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=15, help="timed calls per runner")
     parser.add_argument("--warmup", type=int, default=2, help="untimed calls per runner first")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="wall: elapsed time (default); cpu: CPU time of this process "
+                        "(steadier on a busy machine; the work's time only at 1 thread)")
     args = parser.parse_args(argv)
+    clock = time.perf_counter if args.clock == "wall" else time.process_time
 
     import numba
     import onnx
@@ -94,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     model = imdb_lstm(args.seed)
     print(f"# bench_onnx: IMDB LSTM ({VOCAB}×{EMBED} embedding, LSTM({UNITS}), Dense(1)), "
           f"{STEPS} steps, float32, inference latency per call, median of {args.repeats}, "
-          "interleaved, each timed call after an untimed one")
+          f"{args.clock} clock, interleaved, each timed call after an untimed one")
     print(f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}"
           f", onnx {onnx.__version__} (opset {OPSET}), onnxruntime {onnxruntime.__version__}, "
           f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()})")
@@ -110,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 session = onnx_session(path, n)
                 for batch in args.batches:
                     rows.append((batch, n, *time_batch(model, session, batch, args.repeats,
-                                                       args.warmup, args.seed + 1)))
+                                                       args.warmup, args.seed + 1, clock)))
     print("| batch | threads | seqlab predict ms | onnxruntime ms | seqlab / onnxruntime "
           "| max abs diff |")
     print("|---:|---:|---:|---:|---:|---:|")

@@ -404,10 +404,8 @@ class BaseModel(Layer, ABC):
         load_weights(self, path)
 
     def export_onnx(self, path: str | os.PathLike) -> Any:
-        """Write the model as ONNX for inference (atomic); returns the ``onnx.ModelProto``.
-        Needs ``pip install 'seqlab[onnx]'``; see :mod:`seqlab.interop.onnx`."""
+        """Write the model as ONNX (atomic; returns the ModelProto): seqlab.interop.onnx."""
         from seqlab.interop.onnx import export_onnx
-
         return export_onnx(self, path)
 
 

@@ -4,6 +4,7 @@ cannot express is refused with the layer and option named, and nothing is writte
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import numpy as np
@@ -160,6 +161,15 @@ def test_ids_out_of_range_are_refused_by_onnxruntime_as_by_seqlab():
             model.predict(ids)
         with pytest.raises(Exception, match="out of data bounds"):
             runner.run(None, {runner.get_inputs()[0].name: ids})
+
+
+def test_importing_seqlab_and_the_export_module_does_not_import_onnx():
+    code = ("import sys, seqlab, seqlab.interop.onnx, seqlab.cli.main; "
+            "seqlab.cli.main.build_parser(); "
+            "print(sorted(m for m in ('onnx', 'onnxruntime') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_without_onnx_the_error_says_how_to_install_it(tmp_path, monkeypatch, capsys):

@@ -66,6 +66,14 @@ class Mask:
                                           axis=1, largest=0, sorted=1)
         return self._made["order"]
 
+    def compact(self, g: Graph, x: str, hint: str) -> str:
+        """x (B, T, D) with each row's real steps moved to the front, in order (made
+        once per x: the two directions of a Bidirectional share it)."""
+        key = f"compact {x}"
+        if key not in self._made:
+            self._made[key] = _gather_steps(g, x, self.order(g), hint)
+        return self._made[key]
+
 
 def zero_mask(g: Graph, ids: str) -> Mask:
     """The mask of ``Embedding(mask_zero=True)``: ids ≠ 0."""
@@ -83,11 +91,6 @@ def _gather_steps(g: Graph, x: str, index: str, hint: str) -> str:
     index = g.op("Expand", [g.unsqueeze(index, [2], f"{hint}/index"),
                             g.op("Shape", [x], f"{hint}/shape")], f"{hint}/index_per_feature")
     return g.op("GatherElements", [x, index], hint, axis=1)
-
-
-def compact(g: Graph, mask: Mask, x: str, hint: str) -> str:
-    """x (B, T, D) with each row's real steps moved to the front, in order."""
-    return _gather_steps(g, x, mask.order(g), hint)
 
 
 def spread(g: Graph, mask: Mask, y: str, backwards: bool, fill: str | None, zero_masked: bool,

@@ -34,7 +34,7 @@ import numpy as np
 
 from seqlab.interop.onnx.errors import unsupported
 from seqlab.interop.onnx.graph import Graph, Tensor
-from seqlab.interop.onnx.masks import Mask, compact, spread
+from seqlab.interop.onnx.masks import Mask, spread
 from seqlab.interop.onnx.recurrent_weights import onnx_weights, operator_attrs, operator_of
 from seqlab.interop.onnx.registry import converts
 from seqlab.layers import GRU, LSTM, SimpleRNN
@@ -54,7 +54,7 @@ def recurrent_outputs(g: Graph, layer: RNNBase, x: Tensor, states: list[Tensor],
     W, R, B = onnx_weights(layer)
     x_in = g.as_float(x, f"{hint}/x")
     if mask is not None:
-        x_in = compact(g, mask, x_in, f"{hint}/real_steps_first")
+        x_in = mask.compact(g, x_in, f"{hint}/real_steps_first")
     x_time_major = g.transpose(x_in, [1, 0, 2], f"{hint}/time_major")
     initial = [g.unsqueeze(s.name, [0], f"{hint}/initial_{name}")  # (B, H) -> (1, B, H)
                for s, name in zip(states, layer.state_names)]
