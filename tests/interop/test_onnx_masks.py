@@ -46,9 +46,8 @@ def masked_model(*layers, seed: int = 0) -> seqlab.Sequential:
 @pytest.mark.parametrize("return_sequences,zero_output_for_mask",
                          [(False, False), (True, False), (True, True)])
 @pytest.mark.parametrize("return_state", [False, True])
-def test_recurrent_layers_skip_masked_steps_anywhere(cell, go_backwards,
-                                                  return_sequences, zero_output_for_mask,
-                                                  return_state):
+def test_recurrent_layers_skip_masked_steps_anywhere(cell, go_backwards, return_sequences,
+                                                     zero_output_for_mask, return_state):
     x = seqlab.Input((T,), dtype="int64")
     h = Embedding(V, 4, mask_zero=True)(x)
     y = CELLS[cell](5, go_backwards=go_backwards, return_sequences=return_sequences,
