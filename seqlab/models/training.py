@@ -404,6 +404,11 @@ class BaseModel(Layer, ABC):
 
         load_weights(self, path)
 
+    def export_onnx(self, path: str | os.PathLike) -> Any:
+        """Write the model as ONNX (atomic; returns the ModelProto): seqlab.interop.onnx."""
+        from seqlab.interop.onnx import export_onnx
+        return export_onnx(self, path)
+
 
 def _check_verbose(verbose: Any, owner: str) -> int:
     if verbose == "auto":
