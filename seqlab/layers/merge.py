@@ -40,9 +40,12 @@ Shape = tuple
 def check_input_list(layer: Layer, inputs: Any, low: int, high: int | None, names: str) -> None:
     """Raise unless ``inputs`` is a list of ``low``..``high`` entries (``names`` says which)."""
     kind = f"layer {layer.name!r} ({type(layer).__name__})"
+    if isinstance(inputs, (list, tuple)) and inputs \
+            and all(d is None or isinstance(d, (int, np.integer)) for d in inputs):
+        inputs = np.empty(0)  # one shape (build on a single input), not a list of shapes
     if not isinstance(inputs, (list, tuple)):
         raise TypeError(f"{kind}: must be called on a list of inputs {names}, got a single "
-                         f"{type(inputs).__name__}")
+                        f"{type(inputs).__name__}")
     count = "exactly" if high == low else "at least" if high is None else f"{low} to"
     if len(inputs) < low or (high is not None and len(inputs) > high):
         wanted = str(low) if high in (low, None) else str(high)
