@@ -66,9 +66,9 @@ def check(weight: Any, n: int, owner: str) -> np.ndarray | None:
 
 def position_mask(loss: Any, y: np.ndarray, out: np.ndarray, mask: Any) -> np.ndarray | None:
     """The positions of ``out`` that count: its ``mask`` (None: all) and the loss's
-    own ``label_mask`` (``ignore_class``), combined with AND."""
-    label_mask = getattr(loss, "label_mask", None)
-    own = label_mask(y, out) if label_mask is not None else None
+    own ``label_mask`` (``ignore_class``; ``loss`` None: an output without a loss),
+    combined with AND."""
+    own = None if loss is None else loss.label_mask(y, out)
     if mask is None or own is None:
         return own if mask is None else np.asarray(mask, dtype=bool)
     return np.asarray(mask, dtype=bool) & own
@@ -81,4 +81,4 @@ def value_and_grad(loss: Any, y: np.ndarray, out: np.ndarray, weight: np.ndarray
     if weight is None and mask is None:
         return loss.value_and_grad(y, out)
     return masked_value_and_grad(loss.value_and_grad, y, out, mask, weight,
-                                 who=f"loss {getattr(loss, 'name', type(loss).__name__)!r}")
+                                 who=f"loss {loss.name!r}")
