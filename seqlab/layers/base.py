@@ -159,7 +159,8 @@ class Layer:
     ) -> Parameter:
         """Create, initialise and register a parameter of this layer's dtype."""
         init = initializers.get(initializer)
-        value = np.ascontiguousarray(init(tuple(shape), np.dtype(self.dtype), self.rng))
+        # np.require keeps a 0-d weight (a scalar scale) 0-d; ascontiguousarray would make it (1,)
+        value = np.require(init(tuple(shape), np.dtype(self.dtype), self.rng), requirements="C")
         param = Parameter(f"{self.name}/{name}", value, trainable=trainable)
         self._params.append(param)
         return param

@@ -189,6 +189,7 @@ class Sequential(BaseModel):
             mask = layer.compute_mask(x, mask)
             x = out
         self._cache = True
+        self._output_masks = [mask]
         return x
 
     def backward(self, dout: Any) -> Any:
