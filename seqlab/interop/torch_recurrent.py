@@ -129,6 +129,10 @@ class Recurrent(Masking, nn.Module):
         self.rnn = _fused_core(layer, cls, D) or StepLoop(
             cls, D, layer.units, layer.use_bias, layer.activation,
             getattr(layer, "recurrent_activation", "sigmoid"), getattr(layer, "reset_after", True))
+        if layer.use_bias and not (cls == "GRU" and layer.reset_after):
+            # seqlab has one bias here, exported as bias_ih; bias_hh stays a frozen zero,
+            # else an optimizer would move both and the bias twice as fast as seqlab's
+            self.rnn.bias_hh_l0.requires_grad_(False)
 
     def extra_repr(self) -> str:
         return (f"go_backwards={self.go_backwards}, return_sequences={self.return_sequences}, "

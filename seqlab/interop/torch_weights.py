@@ -16,11 +16,14 @@ and :mod:`seqlab.interop.recurrent`):
 
 Gate blocks: LSTM i, f, c(=g), o in both; GRU Keras z, r, h ↔ torch r, z, n.
 Biases: a seqlab layer with one bias vector (SimpleRNN, LSTM, GRU with
-``reset_after=False``) exports it as ``bias_ih`` with ``bias_hh = 0``, and
-reads back ``bias = bias_ih + bias_hh`` (both are added to the same sums, so
-training both changes nothing else). GRU ``reset_after=True`` keeps its two
-bias rows: row 0 ↔ ``bias_ih``, row 1 ↔ ``bias_hh``. ``use_bias=False``
-exports no bias parameters.
+``reset_after=False``) exports it as ``bias_ih``, with ``bias_hh`` a zero that
+does not train (``requires_grad=False``: an optimizer moving both would move
+their sum, the bias, at twice seqlab's rate); it reads back
+``bias = bias_ih + bias_hh``. GRU ``reset_after=True`` keeps its two bias
+rows: row 0 ↔ ``bias_ih``, row 1 ↔ ``bias_hh``, both trained.
+``use_bias=False`` exports no bias parameters. So the exported module's
+trainable parameters are seqlab's weights, one to one, and an optimizer step
+in torch is the same step as in seqlab.
 """
 
 from __future__ import annotations
