@@ -102,7 +102,8 @@ class TorchModel(nn.Module):
         values: dict[int, Any] = {}
         masks: dict[int, Any] = {}
         for slot, (x, m) in enumerate(zip(inputs, in_masks)):
-            values[slot], masks[slot] = torch.as_tensor(x), m
+            values[slot] = torch.as_tensor(x)
+            masks[slot] = None if m is None else torch.as_tensor(m)
         for step in self.steps:
             module = self.layers[step.name]
             args = [self._cast(step.name, values[s]) for s in step.inputs]

@@ -173,7 +173,7 @@ class GlobalPooling1D(Masking, nn.Module):
             count = m.sum(dim=1)  # (B, 1)
             if self.kind == "max":
                 y = torch.where(count > 0, x.masked_fill(~m, float("-inf")).max(dim=1).values,
-                                torch.zeros((), dtype=x.dtype))
+                                x.new_zeros(()))
             else:
                 y = (x * m).sum(dim=1) / count.clamp(min=1)
         return y[:, None, :] if self.keepdims else y

@@ -189,7 +189,7 @@ class Recurrent(Masking, nn.Module):
         if not self.return_sequences:
             output = finals[0]
         elif keep is not None and self.zero_output_for_mask:
-            output = torch.where(keep[:, :, None], seq, torch.zeros((), dtype=seq.dtype))
+            output = torch.where(keep[:, :, None], seq, seq.new_zeros(()))
         else:
             output = seq
         return [output, *finals] if self.return_state else output

@@ -63,6 +63,12 @@ def layer_class(layer: Any, who: str) -> str:
         for base in cls.__mro__:
             if base.__name__ in SUPPORTED and base.__module__.startswith("seqlab.layers"):
                 return base.__name__
+    if own and hasattr(layer, "layers"):
+        raise TypeError(
+            f"{who}: layer {layer.name!r} is a nested model ({cls.__name__}); to_torch "
+            "converts a model of layers: call the inner layers in the outer graph, or "
+            "export the inner model by itself"
+        )
     what = "seqlab layer" if own else "custom (user-defined) layer"
     raise TypeError(
         f"{who}: layer {getattr(layer, 'name', '?')!r} is a {what} of class {cls.__name__}, "

@@ -54,6 +54,13 @@ def test_a_custom_layer_is_refused_by_name(custom):
         from_torch({}, model)
 
 
+def test_a_nested_model_is_refused():
+    inner = seqlab.Sequential([Input((3,)), Dense(2)], name="inner")
+    x = Input((3,))
+    with pytest.raises(TypeError, match="'inner' is a nested model \\(Sequential\\)"):
+        to_torch(seqlab.Model(x, Dense(1)(inner(x))))
+
+
 def test_a_stateful_layer_is_refused():
     with pytest.raises(ValueError, match="'lstm'.*stateful=True"):
         to_torch(lstm_model(stateful=True))
@@ -66,6 +73,10 @@ def test_a_mask_with_gaps_is_refused_where_torch_packs_sequences():
     with pytest.raises(ValueError, match=r"nn.LSTM.*one run.*row 2 has the mask "
                                          r"\[1, 1, 1, 0, 1, 1\]"):
         exported(torch.tensor(ids))
+    x = torch.tensor(np.random.default_rng(0).standard_normal((B, T, 3)))
+    lstm_only = to_torch(seqlab.Sequential([Input((T, 3)), LSTM(4, dtype="float64")]))
+    with pytest.raises(ValueError, match="row 2 has the mask"):
+        lstm_only(x, mask=ids != 0)  # a NumPy mask is taken as well
 
 
 def test_an_unbuilt_model_and_other_objects_are_refused():
