@@ -50,6 +50,12 @@ def activate(name: str, x: torch.Tensor) -> torch.Tensor:
     raise ValueError(f"unknown activation {name!r}")
 
 
+def dropout_mask(shape: tuple[int, ...], rate: float, like: torch.Tensor) -> torch.Tensor:
+    """Inverted dropout's multiplier: 0 with probability ``rate``, else 1 / (1 − rate)."""
+    keep = torch.full(shape, 1.0 - rate, dtype=like.dtype, device=like.device)
+    return torch.bernoulli(keep) / (1.0 - rate)
+
+
 class Masking:
     """How a module treats the padding mask (B, T) (Keras' ``supports_masking``).
 
@@ -211,9 +217,8 @@ class Dropout(Masking, nn.Module):
             return x
         if self.noise_shape is None:
             return F.dropout(x, self.rate, training=True)
-        shape = [x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape)]
-        keep = torch.full(shape, 1.0 - self.rate, dtype=x.dtype, device=x.device)
-        return x * torch.bernoulli(keep) / (1.0 - self.rate)
+        shape = tuple(x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        return x * dropout_mask(shape, self.rate, x)
 
     def extra_repr(self) -> str:
         return f"rate={self.rate}, noise_shape={self.noise_shape}"

@@ -39,7 +39,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from seqlab.interop.torch_layers import Masking
+from seqlab.interop.torch_layers import Masking, dropout_mask
 from seqlab.interop.torch_steploop import StepLoop
 from seqlab.interop.torch_weights import layer_class
 
@@ -98,11 +98,6 @@ def _run_packed(core: nn.RNNBase, x: torch.Tensor, states: list[torch.Tensor],
     after = (steps >= (start + length)[:, None])[:, :, None]
     out = torch.where(before, states[0][:, None], torch.where(after, finals[0][:, None], out))
     return out, finals
-
-
-def _dropout_mask(shape: tuple[int, ...], rate: float, like: torch.Tensor) -> torch.Tensor:
-    keep = torch.full(shape, 1.0 - rate, dtype=like.dtype, device=like.device)
-    return torch.bernoulli(keep) / (1.0 - rate)
 
 
 class Recurrent(Masking, nn.Module):
@@ -176,9 +171,9 @@ class Recurrent(Masking, nn.Module):
         keep = None if mask is None else self._step_mask(mask, x)
         rec_mask = None
         if self.training and self.dropout > 0:
-            x = x * _dropout_mask((x.shape[0], 1, x.shape[2]), self.dropout, x)
+            x = x * dropout_mask((x.shape[0], 1, x.shape[2]), self.dropout, x)
         if self.training and self.recurrent_dropout > 0:
-            rec_mask = _dropout_mask((x.shape[0], self.units), self.recurrent_dropout, x)
+            rec_mask = dropout_mask((x.shape[0], self.units), self.recurrent_dropout, x)
         if self.go_backwards:
             x = x.flip(1)
             keep = None if keep is None else keep.flip(1)

@@ -149,6 +149,15 @@ def test_time_distributed_repeat_vector_reshape(dtype):
     assert_close(compare(model, floats(dtype, B, 6) * 3), dtype)
 
 
+def test_dropout_while_training_shares_its_mask_along_noise_shape():
+    model = seqlab.Sequential([Input((T, D)), Dropout(0.5, noise_shape=(None, 1, None))])
+    x = torch.tensor(floats("float32", B, T, D) + 5)  # no zeros
+    ratio = (to_torch(model).train()(x) / x).numpy()
+    assert set(np.unique(ratio.round(5))) == {0.0, 2.0}
+    assert (ratio == ratio[:, :1]).all()  # one mask for all steps of a row
+    np.testing.assert_array_equal(to_torch(model)(x).numpy(), x.numpy())  # eval: identity
+
+
 # ------------------------------------------------------------------ recurrent layers
 RNN_CASES = {
     "SimpleRNN tanh (nn.RNN)": lambda **kw: SimpleRNN(5, **kw),
@@ -241,10 +250,19 @@ def test_seq2seq_encoder_states_feed_the_decoder(dtype):
 
 @DTYPES
 def test_conv_then_gru_with_dropouts(dtype):
-    """The chapter's Conv1D → GRU hybrid; dropout is off outside training, as in seqlab."""
+    """The chapter's Conv1D → GRU hybrid; dropout is off outside training, as in seqlab,
+    and while training its masks come from torch's generator (torch.manual_seed)."""
     model = seqlab.Sequential([
         Input((12, D)), Conv1D(4, 3, activation="relu", dtype=dtype),
         MaxPooling1D(2, dtype=dtype),
         GRU(5, dropout=0.2, recurrent_dropout=0.3, reset_after=False, dtype=dtype),
         Dense(1, dtype=dtype)])
     assert_close(compare(model, floats(dtype, B, 12, D)), dtype)
+    training = to_torch(model).train()
+    torch.manual_seed(0)
+    first = training(torch.tensor(floats(dtype, B, 12, D)))
+    torch.manual_seed(0)
+    again = training(torch.tensor(floats(dtype, B, 12, D)))
+    torch.manual_seed(1)
+    other = training(torch.tensor(floats(dtype, B, 12, D)))
+    assert torch.equal(first, again) and not torch.equal(first, other)
