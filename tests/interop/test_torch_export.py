@@ -198,6 +198,17 @@ def test_recurrent_last_output_and_states(case):
     assert_close(compare(model, padded_ids()), "float64")
 
 
+def test_a_frozen_layer_stays_frozen():
+    """The chapter's pretrained GloVe embedding (trainable=False) gets no gradient in torch."""
+    model = seqlab.Sequential([Input((T,), dtype="int64"),
+                               Embedding(V, D, mask_zero=True, dtype="float64", trainable=False),
+                               LSTM(4, dtype="float64"), Dense(1, dtype="float64")])
+    trainable = {n: p.requires_grad for n, p in to_torch(model).named_parameters()}
+    assert not trainable[f"layers.{model.layers[0].name}.weight"]
+    assert trainable[f"layers.{model.layers[1].name}.rnn.weight_ih_l0"]
+    assert_close(compare(model, padded_ids()), "float64")
+
+
 @pytest.mark.parametrize("kernels", ["numpy", "numba"])
 def test_both_kernels(kernels):
     with use_kernels(kernels):
