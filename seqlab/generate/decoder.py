@@ -7,7 +7,8 @@
 
 ``model`` is the model that was trained with teacher forcing: a functional
 ``Model([encoder_inputs, decoder_inputs], outputs)`` (the Keras seq2seq
-example) or a language model (``Sequential([Embedding, LSTM(...,
+example, optionally with ``Attention`` / ``AdditiveAttention`` of the decoder
+outputs over the encoder outputs) or a language model (``Sequential([Embedding, LSTM(...,
 return_sequences=True), Dense(V, "softmax")])``). Nothing has to be split
 into inference models by hand: :mod:`.graph` finds the input that reads the
 previous tokens and the layers to step, and a :class:`Stepper` runs the

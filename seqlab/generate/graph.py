@@ -30,6 +30,7 @@ from seqlab.generate.step_rules import (
     QUERY,
     RECURRENT,
     NotSteppableError,
+    check_step_options,
     describe,
     logits_function,
     step_kind,
@@ -152,6 +153,7 @@ def _check_call(call: Call, kind: str, per_step: set[int], decoder: set[int]) ->
     """The tensors a decoder call reads: per-step where the layer steps, from the
     encoder part where it reads whole sequences or initial states."""
     who = describe(call.layer)
+    check_step_options(call.layer, call.kwargs)
     parts = list(call.inputs) if isinstance(call.inputs, list) else [call.inputs]
     stepped, whole = (parts[:1], parts[1:] + [call.kwargs]) if kind in (QUERY, RECURRENT) \
         else (parts + [call.kwargs], [])

@@ -7,10 +7,14 @@ kinds of layer do:
 
     positionwise  output step t reads input step t only: Embedding, Dense,
                   Activation, Dropout (the identity at inference),
-                  TimeDistributed of a positionwise layer
+                  TimeDistributed of a positionwise layer, the element-wise
+                  merges (Add, Subtract, Multiply, Average) and Concatenate
+                  along the features
     query         output step t reads step t of the first input (the query)
                   and the whole of the others (values, keys), which must come
-                  from the encoder part: attention over the encoder outputs
+                  from the encoder part: Attention and AdditiveAttention over
+                  the encoder outputs (without ``use_causal_mask``, which
+                  numbers the query steps from the start of each piece)
     recurrent     SimpleRNN, LSTM, GRU with return_sequences=True: the states
                   are carried from one piece to the next (``RNNBase.step``)
 
@@ -33,10 +37,12 @@ import numpy as np
 
 from seqlab.functional.dense import dense
 from seqlab.functional.embedding import as_ids
+from seqlab.layers.attention import Attention
 from seqlab.layers.base import Layer
 from seqlab.layers.bidirectional import Bidirectional
 from seqlab.layers.core import Activation, Dense, Dropout
 from seqlab.layers.embedding import Embedding
+from seqlab.layers.merge import Add, Average, Concatenate, Multiply, Subtract
 from seqlab.layers.recurrent import RNNBase
 from seqlab.layers.wrappers import TimeDistributed
 
@@ -50,6 +56,12 @@ _KINDS: dict[type, str] = {
     Activation: POSITIONWISE,
     Dropout: POSITIONWISE,
     TimeDistributed: POSITIONWISE,
+    Add: POSITIONWISE,
+    Subtract: POSITIONWISE,
+    Multiply: POSITIONWISE,
+    Average: POSITIONWISE,
+    Concatenate: POSITIONWISE,
+    Attention: QUERY,  # AdditiveAttention too (a subclass)
 }
 
 
@@ -90,6 +102,10 @@ def step_kind(layer: Layer) -> str:
                                 "in the encoder")
     if isinstance(layer, TimeDistributed) and step_kind(layer.layer) != POSITIONWISE:
         raise NotSteppableError(f"{who} wraps a layer that is not positionwise")
+    if isinstance(layer, Concatenate) and layer.axis not in (-1, 2):
+        raise NotSteppableError(f"{who} joins its inputs along axis {layer.axis}; in the "
+                                "decoder it must join (batch, steps, features) along the "
+                                "features (axis -1)")
     for cls in type(layer).__mro__:
         if cls in _KINDS:
             return _KINDS[cls]
@@ -101,12 +117,23 @@ def step_kind(layer: Layer) -> str:
     )
 
 
-def call_step(layer: Layer, args: Any, mask: Any) -> Any:
+def check_step_options(layer: Layer, kwargs: dict[str, Any]) -> None:
+    """Refuse call options that do not hold piece by piece: a causal mask lets query
+    step i see value steps j ≤ i, counting i from the start of each piece."""
+    if kwargs.get("use_causal_mask"):
+        raise NotSteppableError(
+            f"{describe(layer)} is called with use_causal_mask=True: its query steps would "
+            "be counted from each decoded piece, not from the start; attention over the "
+            "encoder outputs needs no causal mask"
+        )
+
+
+def call_step(layer: Layer, args: Any, mask: Any, kwargs: dict[str, Any]) -> Any:
     """One positionwise or query layer on a piece of the sequence (inference)."""
     if isinstance(layer, Embedding):  # a piece is shorter than any input_length
         ids = as_ids(args, layer.input_dim, f"{describe(layer)}")
         return np.take(layer.embeddings.value, ids, axis=0)  # (B, T, E)
-    return layer(args, training=False, mask=mask)
+    return layer(args, training=False, mask=mask, **kwargs)
 
 
 def _final_dense(layer: Layer) -> Dense | None:

@@ -102,7 +102,7 @@ class Stepper:
             if call.outputs[0] is self.graph.output and self.graph.logits is not None:
                 out = self.graph.logits(args)
             else:
-                out = call_step(call.layer, args, mask)
+                out = call_step(call.layer, args, mask, _resolve(call.kwargs, values))
             _store(call, args, mask, out, values, masks)
         return values[id(self.graph.output)]
 
