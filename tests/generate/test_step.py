@@ -151,3 +151,12 @@ def test_the_keras_one_hot_seq2seq_is_stepped_with_one_hot_tokens():
         fed = np.eye(5, dtype="float32")[[0, *h.tokens[:-1]]][None]
         probs = model.predict([one_hot_source[None], fed])[0]
         assert list(probs.argmax(axis=1)) == list(h.tokens)
+
+
+def test_concatenate_steps_along_the_features_only():
+    from seqlab.generate.step_rules import POSITIONWISE, step_kind
+    from seqlab.layers import Concatenate
+
+    assert step_kind(Concatenate()) == POSITIONWISE
+    with pytest.raises(NotSteppableError, match="along axis 1"):
+        step_kind(Concatenate(axis=1))
