@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 SUBCOMMANDS: tuple[str, ...] = ("vectorize", "trace", "w2v", "gradflow", "tour", "run", "runs",
-                                "compare", "export")
+                                "compare", "export", "translate")
 
 
 def build_parser() -> argparse.ArgumentParser:
