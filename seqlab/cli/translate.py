@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(experiment.get(args.show), indent=2, ensure_ascii=False)
                          + "\n")
         return 0
+    if not args.train and (args.quick or args.minutes is not None):
+        args.usage_error("--quick and --minutes go with --train")
     if args.train:
         if args.model is not None:
             args.usage_error("--train takes no MODEL or sentences")

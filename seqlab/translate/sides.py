@@ -13,8 +13,8 @@ Id layout (:class:`seqlab.text.Vocabulary` plus two tokens): 0 padding,
 1 out-of-vocabulary, 2 the start token ``[start]``, 3 the end token ``[end]``,
 then the learned tokens by frequency. Unknown tokens get id 1.
 
-The **fingerprint** of a side is the SHA-256 of its kind, lower-casing and token
-list (in id order): two sides with the same fingerprint map every text to the
+The **fingerprint** of a side is the SHA-256 of its kind, tokenizer settings and
+token list (in id order): two sides with the same fingerprint map every text to the
 same ids. A saved translator stores the fingerprints it was trained with, so a
 vocabulary from another model is refused by name (:mod:`.translator`).
 """
@@ -120,7 +120,7 @@ class TextSide:
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 (hex, first 16 digits) of the kind, the lower-casing and the tokens."""
+        """SHA-256 (hex, first 16 digits) of the kind, the tokenizer settings and the tokens."""
         spec = {"kind": self.kind, "tokenizer": self.tokenizer.get_config(),
                 "tokens": self.vocabulary.get_vocabulary()}
         blob = json.dumps(spec, ensure_ascii=False, sort_keys=True).encode("utf-8")

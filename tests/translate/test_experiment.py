@@ -45,6 +45,12 @@ def test_cli_trains_then_translates_with_beam_and_greedy(fixture_data, tmp_path,
     assert "this model takes at most 20" in capsys.readouterr().err
 
 
+def test_cli_refuses_training_options_without_train(capsys):
+    with pytest.raises(SystemExit):
+        main(["translate", "model", "hola", "--quick"])
+    assert "--quick and --minutes go with --train" in capsys.readouterr().err
+
+
 def test_cli_names_a_folder_that_is_not_a_translator(tmp_path, capsys):
     assert main(["translate", str(tmp_path), "hola"]) == 1
     assert "is not a translator folder" in capsys.readouterr().err
