@@ -251,20 +251,33 @@ class GenerationTape:
         """:meth:`SearchRecord.attention_matrix` of search number ``search``."""
         return self.search(search).attention_matrix(tokens, source, layer)
 
-    def tables(self, source: int = 0, search: int = -1) -> list[Any]:
-        """The step tables of one search and source, then its attention table
-        (see :mod:`seqlab.trace.generation_render`)."""
+    def tables(self, source: int = 0, search: int = -1, attention: bool = True) -> list[Any]:
+        """The step tables of one search and source, then (with ``attention``) its
+        attention table (see :mod:`seqlab.trace.generation_render`)."""
         from seqlab.trace.generation_render import search_tables
 
-        return search_tables(self, self.search(search), source)
+        return search_tables(self, self.search(search), source, attention)
+
+    def attention_table(self, source: int = 0, search: int = -1) -> Any:
+        """The attention behind the search's result (the best hypothesis of a beam
+        search), target token × source token, as a :class:`seqlab.report.Table`."""
+        from seqlab.trace.generation_render import attention_table
+
+        return attention_table(self, self.search(search), source)
+
+    def attention_figure(self, source: int = 0, search: int = -1, fmt: str = "svg") -> Any:
+        """The same as a heatmap (needs matplotlib; see :mod:`seqlab.report.figures`)."""
+        from seqlab.trace.generation_render import attention_figure
+
+        return attention_figure(self, self.search(search), source, fmt)
 
     def add_to(self, document: Any, source: int = 0, search: int = -1,
-               figures: bool = True) -> None:
-        """Add :meth:`tables` and, with matplotlib and ``figures``, the attention
-        heatmap to a :class:`seqlab.report.Document`."""
+               attention: bool = True, figures: bool = True) -> None:
+        """Add :meth:`tables` and, with matplotlib, ``attention`` and ``figures``, the
+        attention heatmap to a :class:`seqlab.report.Document`."""
         from seqlab.trace.generation_render import add_search
 
-        add_search(document, self, self.search(search), source, figures)
+        add_search(document, self, self.search(search), source, attention, figures)
 
     def __repr__(self) -> str:
         kinds = [s.kind for s in self.searches]

@@ -86,30 +86,37 @@ def beam_tables(tape: GenerationTape, record: SearchRecord, source: int) -> list
     return tables
 
 
-def result_tokens(record: SearchRecord, source: int) -> tuple[int, ...]:
-    """The tokens the search returned for ``source`` (the best, for beam search)."""
+def _result_attention(record: SearchRecord, source: int) -> tuple[tuple[int, ...], np.ndarray]:
+    """The tokens the search returned for ``source`` (the best, for beam search) and
+    the attention (tokens, source steps) behind them."""
     found = record.results(source)
-    return found[0].tokens if found else ()
+    tokens = found[0].tokens if found else ()
+    return tokens, record.attention_matrix(tokens, source)
 
 
-def attention_table(tape: GenerationTape, record: SearchRecord, source: int,
-                    weights: np.ndarray, tokens: Sequence[int]) -> Table:
-    src = source_labels(tape, record, source)
+def _attention_title(tape: GenerationTape, record: SearchRecord, source: int,
+                     tokens: Sequence[int], short: bool = False) -> str:
+    what = f"{' '.join(source_labels(tape, record, source))} → {_text(tape, tokens)}"
+    if short:  # a figure title: the figure is as narrow as the source is short
+        return f"attention: {what}"
+    return f"attention while decoding: {what} (layer {record.attention_layers[0]!r})"
+
+
+def attention_table(tape: GenerationTape, record: SearchRecord, source: int) -> Table:
+    tokens, weights = _result_attention(record, source)
     rows = [[_text(tape, [tok]), *row.tolist()] for tok, row in zip(tokens, weights)]
-    layer = record.attention_layers[0]
-    return Table(f"attention while decoding: target × source (layer {layer!r}, source {source})",
-                 ["target token", *src], rows,
+    return Table(_attention_title(tape, record, source, tokens),
+                 ["target token", *source_labels(tape, record, source)], rows,
                  [("row t: the weights over the source when the decoder chose token t; each "
-                  "row sums to 1 over the source words, padding gets 0")], digits=3)
+                   "row sums to 1 over the source words, padding gets 0")], digits=3)
 
 
-def search_tables(tape: GenerationTape, record: SearchRecord, source: int) -> list[Table]:
+def search_tables(tape: GenerationTape, record: SearchRecord, source: int,
+                  attention: bool = True) -> list[Table]:
     tables = ([path_table(tape, record, source)] if record.kind != "beam_search"
               else beam_tables(tape, record, source))
-    if record.attention_layers:
-        tokens = result_tokens(record, source)
-        weights = record.attention_matrix(tokens, source)
-        tables.append(attention_table(tape, record, source, weights, tokens))
+    if attention and record.attention_layers:
+        tables.append(attention_table(tape, record, source))
     return tables
 
 
@@ -118,20 +125,20 @@ def attention_figure(tape: GenerationTape, record: SearchRecord, source: int,
     """The attention of the search's result as a heatmap (needs matplotlib)."""
     from seqlab.report.figures import heatmaps
 
-    tokens = result_tokens(record, source)
-    weights = record.attention_matrix(tokens, source)
-    layer = record.attention_layers[0]
-    return heatmaps([(f"layer {layer!r}", weights)], "attention while decoding",
+    tokens, weights = _result_attention(record, source)
+    return heatmaps([("weights over the source words (rows sum to 1)", weights)],
+                    _attention_title(tape, record, source, tokens, short=True),
                     col_labels=source_labels(tape, record, source),
                     row_labels=_words(tape.vocabulary, tokens), row_label="target token",
                     col_label="source token", vmin=0.0, vmax=1.0, fmt=fmt)
 
 
 def add_search(document: Any, tape: GenerationTape, record: SearchRecord, source: int,
-               figures: bool) -> None:
+               attention: bool, figures: bool) -> None:
     from seqlab.report import figures as figs
 
-    document.add_tables(search_tables(tape, record, source))
-    if figures and record.attention_layers and figs.available():
+    document.add_tables(search_tables(tape, record, source, attention))
+    if attention and figures and record.attention_layers and figs.available():
         document.add_svg(attention_figure(tape, record, source).text(),
-                         caption="attention while decoding: target token × source token")
+                         caption=_attention_title(tape, record, source,
+                                                  _result_attention(record, source)[0]))
