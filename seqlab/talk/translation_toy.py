@@ -148,7 +148,7 @@ def pairs_table(toy: ToyTranslator) -> Any:
         said = toy.translate(english)
         rows.append([english, korean, said, "✓" if said == korean else "✗"])
     right = sum(r[-1] == "✓" for r in rows)
-    return Table("the toy pairs and the model's greedy translations (학습 문장과 번역)",
+    return Table("the toy pairs and their greedy translations (학습 문장과 번역)",
                  ["English", "정답 (target)", "model (greedy)", ""], rows,
                  [(f"{right} of {len(rows)} pairs reproduced after {toy.epochs} full-batch "
                   f"epochs (Adam, final loss {toy.loss:.3g})")])
