@@ -48,9 +48,6 @@ from seqlab.generate.distributions import logsumexp
 from seqlab.generate.hypothesis import Hypothesis
 from seqlab.trace.records import TraceError
 
-SEARCH_KINDS: tuple[str, ...] = ("greedy", "sample", "beam_search")
-FATES: tuple[str, ...] = ("kept", "finished", "max_length", "dropped")
-
 
 @dataclass(frozen=True)
 class PathStep:
