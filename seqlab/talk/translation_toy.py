@@ -63,8 +63,7 @@ class ToyTranslator:
 
     def words(self, tokens: Any) -> str:
         """Target ids → the Korean sentence (the end token left out)."""
-        return " ".join(self.target_vocabulary[t] for t in tokens
-                        if t != self.target_vocabulary.index(END))
+        return " ".join(w for w in (self.target_vocabulary[t] for t in tokens) if w != END)
 
     def translate(self, sentence: str) -> str:
         """Greedy decoding of one English sentence."""
@@ -143,9 +142,10 @@ def pairs_table(toy: ToyTranslator) -> Any:
     """Every training pair with the model's greedy translation."""
     from seqlab.report.tables import Table
 
+    found = toy.decoder.greedy([toy.encode(english) for english, _ in PAIRS])
     rows = []
-    for english, korean in PAIRS:
-        said = toy.translate(english)
+    for (english, korean), h in zip(PAIRS, found):
+        said = toy.words(h.tokens)
         rows.append([english, korean, said, "✓" if said == korean else "✗"])
     right = sum(r[-1] == "✓" for r in rows)
     return Table("the toy pairs and their greedy translations (학습 문장과 번역)",
@@ -161,8 +161,8 @@ def translation_section(doc: Any, figures: bool = True, seed: int = 0) -> ToyTra
 
     toy = train_toy(seed)
     doc.add_text(
-        f"Section 2's RNN translated one fixed sentence with hand-set outputs. Here a real "
-        f"encoder–decoder learns {len(PAIRS)} short pairs (word by word, 단어 단위): the encoder "
+        f"Section 2's tiny RNN learned one sentence, one output word per input word. Here a "
+        f"real encoder–decoder learns {len(PAIRS)} short pairs (word by word, 단어 단위): the encoder "
         "LSTM reads the English words; the decoder LSTM starts from its final states, reads "
         "<s> and the Korean words so far, attends to every encoder output (dot-product "
         "attention) and gives the next word's probabilities. Trained with teacher forcing "
@@ -172,7 +172,7 @@ def translation_section(doc: Any, figures: bool = True, seed: int = 0) -> ToyTra
                            source_vocabulary=toy.source_vocabulary, top=4) as tape:
         source = toy.encode(SENTENCE)
         toy.decoder.greedy(source)
-        toy.decoder.beam_search(source, width=3, num_return_sequences=3)
+        toy.decoder.beam_search(source, width=3)
     doc.add_heading(f"Greedy decoding of \"{SENTENCE}\": one word at a time (한 단어씩)", 3)
     doc.add_text("At every step the decoder feeds back the word it picked and takes the most "
                  "likely next one; the table shows the 4 most likely with their probabilities.")
@@ -185,8 +185,8 @@ def translation_section(doc: Any, figures: bool = True, seed: int = 0) -> ToyTra
     doc.add_heading("Attention while decoding (어텐션)", 3)
     doc.add_text("Each row is where the decoder looked in the English sentence when it chose "
                  "that Korean word: the attention weights sum to 1 over the source words. "
-                 "A toy model learns whatever alignment fits its 16 pairs; it need not be "
-                 "word for word.")
+                 f"A toy model learns whatever alignment fits its {len(PAIRS)} pairs; it need "
+                 "not be word for word.")
     table = tape.attention_table(search=1)
     doc.add_table(table)
     if figures and available():
