@@ -13,7 +13,8 @@ One run:
 3. the model is built from the config's layer list, compiled and trained
    with the global seed set to the config's seed; after every epoch the
    history gets a row and the checkpoint is replaced (both atomically);
-4. the final model is evaluated on the test data, if there is any, and saved;
+4. the final model is evaluated on the test data, if there is any, then by
+   the config's ``evaluation`` (:mod:`.evaluations`), if it names one, and saved;
 5. ``metrics.json`` and ``report.html`` are written, the status set to "done".
 
 Interrupted (Ctrl-C, a kill between epochs), the folder keeps the rows and
@@ -33,7 +34,7 @@ import numpy as np
 
 import seqlab
 from seqlab.callbacks import Callback, CSVLogger, EarlyStopping, ModelCheckpoint
-from seqlab.experiments import baselines
+from seqlab.experiments import baselines, evaluations
 from seqlab.experiments.config import ExperimentConfig
 from seqlab.experiments.data import Prepared, prepare
 from seqlab.experiments.report import write_report
@@ -88,13 +89,20 @@ def versions() -> dict[str, str]:
             "machine": f"{platform.machine()} ({platform.processor() or 'cpu'})"}
 
 
-def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
-    """The config's layers as a compiled Sequential. An Embedding with ``input_dim``
-    null gets the data's vocabulary size; a pretrained embedding matrix from the
-    data (GloVe, word2vec) goes into the first Embedding layer."""
-    layers = [deserialize(_sized(spec, data)) for spec in config.model]
-    model = seqlab.Sequential(layers, name=config.name)
-    model.build((None, *data.input_shape))
+def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.models.BaseModel:
+    """The config's layers as a compiled Sequential (or its functional graph as a Model).
+    An Embedding with ``input_dim`` null and a Dense with ``units`` null get the data's
+    vocabulary size; a pretrained embedding matrix from the data (GloVe, word2vec) goes into the first Embedding layer."""
+    if isinstance(config.model, dict):  # {"functional": Model.get_config()}
+        graph = config.model["functional"]
+        graph = {**graph, "name": config.name,
+                 "layers": [_sized(spec, data) for spec in graph.get("layers", [])]}
+        model = seqlab.Model.from_config(graph)
+        layers = model.layers
+    else:
+        layers = [deserialize(_sized(spec, data)) for spec in config.model]
+        model = seqlab.Sequential(layers, name=config.name)
+        model.build((None, *data.input_shape))
     if data.embedding_matrix is not None:
         embedding = next((layer for layer in layers if isinstance(layer, Embedding)), None)
         if embedding is None:
@@ -107,12 +115,20 @@ def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
     return model
 
 
+#: the argument that a layer given as null takes from the data's vocabulary size
+_SIZED_BY_VOCABULARY = {"Embedding": "input_dim", "Dense": "units"}
+
+
 def _sized(spec: dict[str, Any], data: Prepared) -> dict[str, Any]:
-    if spec.get("class_name") != "Embedding" or spec.get("config", {}).get("input_dim"):
+    """An Embedding with ``input_dim`` null, or a Dense with ``units`` null (a softmax
+    over the vocabulary), sized by the data's vocabulary."""
+    argument = _SIZED_BY_VOCABULARY.get(spec.get("class_name"))
+    if argument is None or argument not in spec.get("config", {}) or spec["config"][argument]:
         return spec
     if data.vocabulary_size is None:
-        raise ValueError("an Embedding with input_dim null needs data that has a vocabulary")
-    return {**spec, "config": {**spec["config"], "input_dim": data.vocabulary_size}}
+        raise ValueError(f"a {spec['class_name']} with {argument} null needs data that has a "
+                         "vocabulary")
+    return {**spec, "config": {**spec["config"], argument: data.vocabulary_size}}
 
 
 def run(config: ExperimentConfig, runs_dir: str = "runs", quick: bool = False,
@@ -193,9 +209,12 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
     if data.test is not None:
         values = model.evaluate(*data.test, verbose=0, return_dict=True, **data.test_options)
         test = {f"test_{k}": float(v) for k, v in values.items()}
+    found = None
+    if config.evaluation is not None:
+        found = evaluations.evaluate(model, data, config.evaluation, config.seed)
     model.save(folder.file("model.seqlab"))
     del history  # the whole history, resumed runs included, is in history.csv
-    return {"summary": summarize(read_history(folder)), "test": test,
+    return {"summary": summarize(read_history(folder)), "test": test, "evaluation": found,
             "params": model.count_params(),
             "epochs_done": done + len(epoch_seconds), "epoch_seconds": epoch_seconds}
 
