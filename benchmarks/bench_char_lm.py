@@ -15,9 +15,10 @@ sequences of 100 characters, batch 64, Adam(lr=2e-3, β=(0.9, 0.999), ε=1e-7), 
 * Validation: every ``--eval-every`` steps, the mean cross-entropy (nats per character) over
   every non-overlapping 100-character window of the validation part, each window starting
   from a zero state. Evaluation time is not counted as training time.
-* Timing: the two frameworks take turns, ``--eval-every`` steps each, until each has trained
-  for ``--budget`` seconds of its own wall time; each clock counts only its own training
-  steps, so load from other processes slows both alike. Threads: ``torch.set_num_threads``,
+* Timing: the two frameworks take turns, ``--turn`` steps each, on the same batches, until
+  each has trained for ``--budget`` seconds of its own wall time; each clock counts only its
+  own training steps, so load from other processes slows both alike (the process's CPU
+  seconds per framework are reported too: other processes barely change them). Threads: ``torch.set_num_threads``,
   ``numba.set_num_threads`` and NumPy's BLAS (threadpoolctl) all set to ``--threads``.
   OPENBLAS_* variables are left as the environment has them; the BLAS kernel is printed.
   Before the clocks start, each framework takes one untimed step on the same batch (Numba
@@ -145,6 +146,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--turn", type=int, default=5,
+                        help="steps each framework takes before the other's turn")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", default=None, help="input.txt(.gz); default: seqlab's lookup")
     parser.add_argument("--out", default=None, help="write the Markdown result here")
@@ -173,6 +176,7 @@ def main() -> None:
             runner.step(warm[:, :-1], warm[:, 1:])
             runner.validate(val_x[:args.batch], val_y[:args.batch], args.batch)
         clocks = {r.name: 0.0 for r in runners}
+        cpu = {r.name: 0.0 for r in runners}  # this process's CPU seconds (all its threads)
         curves: dict[str, list[tuple[int, float, float]]] = {r.name: [] for r in runners}
         for runner in runners:
             loss = runner.validate(val_x, val_y, 256)
@@ -181,15 +185,18 @@ def main() -> None:
         while min(clocks.values()) < args.budget:
             starts = rng.integers(0, len(train) - args.seq_len - 1,
                                   size=(args.eval_every, args.batch))
-            for runner in runners:
-                begin = time.perf_counter()
-                for row in starts:
-                    window = train[row[:, None] + offsets]  # (B, T + 1)
-                    runner.step(window[:, :-1], window[:, 1:])
-                clocks[runner.name] += time.perf_counter() - begin
-                loss = runner.validate(val_x, val_y, 256)
-                curves[runner.name].append((step + args.eval_every, clocks[runner.name], loss))
+            for turn in range(0, args.eval_every, args.turn):
+                for runner in runners:
+                    begin, cpu_begin = time.perf_counter(), time.process_time()
+                    for row in starts[turn:turn + args.turn]:
+                        window = train[row[:, None] + offsets]  # (B, T + 1)
+                        runner.step(window[:, :-1], window[:, 1:])
+                    clocks[runner.name] += time.perf_counter() - begin
+                    cpu[runner.name] += time.process_time() - cpu_begin
             step += args.eval_every
+            for runner in runners:
+                loss = runner.validate(val_x, val_y, 256)
+                curves[runner.name].append((step, clocks[runner.name], loss))
             print(f"step {step}: " + ", ".join(
                 f"{name} {curves[name][-1][1]:.0f} s val {curves[name][-1][2]:.4f}"
                 for name in curves), flush=True)
@@ -205,7 +212,7 @@ def main() -> None:
                    f"(PyTorch: step {torch_final[0]}, {torch_final[1]:.0f} s) at step "
                    f"{reached[0]}, {reached[1]:.0f} s: ratio {reached[1] / torch_final[1]:.2f}x")
     command = (f"python benchmarks/bench_char_lm.py --budget {args.budget:g} --threads "
-               f"{args.threads} --eval-every {args.eval_every}")
+               f"{args.threads} --eval-every {args.eval_every} --turn {args.turn}")
     model = (f"Embedding({len(chars)}, {args.embed}) → LSTM({args.units}) → Dense({len(chars)}) "
              f"logits; sequences of {args.seq_len}, batch {args.batch}, Adam(lr={args.lr:g}, "
              f"ε=1e-7); same starting weights; train {len(train):,} chars, validation "
@@ -216,9 +223,15 @@ def main() -> None:
                f"{tuple(round(v, 2) for v in load_after)}. torch {torch.__version__}, numba "
                f"{numba.__version__}, OPENBLAS_CORETYPE="
                f"{os.environ.get('OPENBLAS_CORETYPE', 'unset')}, BLAS: {blas()}.")
+    effort = (f"CPU seconds of this process while training (all threads): seqlab "
+              f"{cpu['seqlab']:.0f}, PyTorch {cpu['pytorch']:.0f} (ratio "
+              f"{cpu['seqlab'] / cpu['pytorch']:.2f}) for the same {step} steps; wall seconds "
+              f"{clocks['seqlab']:.0f} and {clocks['pytorch']:.0f} (ratio "
+              f"{clocks['seqlab'] / clocks['pytorch']:.2f}).")
     lines = ["# Character LM on Tiny Shakespeare: seqlab vs PyTorch", "",
              f"Command: `{command}`", "", f"Model: {model}", "", f"Machine: {machine}", "",
              f"**Verdict:** {verdict}.", "",
+             effort, "",
              "Training seconds exclude validation; each row is after the same batches.", "",
              *table(curves)]
     text = "\n".join(lines) + "\n"

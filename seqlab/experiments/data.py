@@ -301,8 +301,8 @@ def _npz(spec: dict[str, Any], seed: int) -> Prepared:
 def _elsewhere(module: str, builder: str) -> Any:
     """The builder ``builder`` of ``seqlab.experiments.<module>``, imported when first used."""
     def build(spec: dict[str, Any], seed: int) -> Prepared:
-        return getattr(importlib.import_module(f"seqlab.experiments.{module}"), builder)(spec,
-                                                                                          seed)
+        found = importlib.import_module(f"seqlab.experiments.{module}")
+        return getattr(found, builder)(spec, seed)
     return build
 
 

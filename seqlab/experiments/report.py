@@ -1,10 +1,11 @@
 """The report of one run: one self-contained HTML page, made from the run folder alone.
 
 Sections: what ran (the config's description), the result beside the book's
-number, the config's evaluation (sequence metrics, samples), learning curves (each metric for training and validation, per
-epoch), the test metrics, the facts of the run (wall time, time per epoch,
-threads, seed, parameters, versions, BLAS), the data, and the config itself
-(copy it to run your own variant). Figures need matplotlib (the ``plot``
+number, the test metrics, the config's evaluation (sequence metrics, samples),
+learning curves (each metric for training and validation, per epoch), the
+facts of the run (wall time, time per epoch, threads, seed, parameters,
+versions, BLAS), the data, and the config itself (copy it to run your own
+variant). Figures need matplotlib (the ``plot``
 extra); without it the page says so and keeps its tables.
 """
 

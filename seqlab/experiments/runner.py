@@ -92,7 +92,8 @@ def versions() -> dict[str, str]:
 def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.models.BaseModel:
     """The config's layers as a compiled Sequential (or its functional graph as a Model).
     An Embedding with ``input_dim`` null and a Dense with ``units`` null get the data's
-    vocabulary size; a pretrained embedding matrix from the data (GloVe, word2vec) goes into the first Embedding layer."""
+    vocabulary size; a pretrained embedding matrix from the data (GloVe, word2vec) goes
+    into the first Embedding layer."""
     if isinstance(config.model, dict):  # {"functional": Model.get_config()}
         graph = config.model["functional"]
         graph = {**graph, "name": config.name,
