@@ -7,8 +7,8 @@ runner calls it after the test data is scored and stores the result in
 ``metrics.json`` under ``"evaluation"``; the report shows its metrics, tables
 and notes. A book metric may name one of its metrics (e.g. ``"f1"``).
 
-* ``tagging_f1`` — binary tags per step (word spacing): on the held-out data
-  (``data.test``), precision, recall and F1 of the tag 1 over real steps
+* ``tagging_f1`` — binary tags per step (word spacing): on the held-out inputs
+  and tags (``data.extras["tagged"]``: (N, T) ids, (N, T, 1) tags), precision, recall and F1 of the tag 1 over real steps
   (id > 0; padding is not counted), the step accuracy, the share of sentences
   with every tag right, and the first ``examples`` held-out sentences with the
   spaces the model puts back (``data.extras["held_out"]``: their syllables).
@@ -65,9 +65,10 @@ def restore_spaces(syllables: str, tags: np.ndarray) -> str:
 
 def tagging_f1(model: Any, data: Prepared, options: dict[str, Any], seed: int) -> Evaluation:
     opts = _options("tagging_f1", options, {"threshold": 0.5, "examples": 5})
-    if data.test is None:
-        raise ConfigError("evaluation 'tagging_f1' needs held-out data (the data's test split)")
-    x, y = data.test
+    if "tagged" not in data.extras:
+        raise ConfigError("evaluation 'tagging_f1' needs held-out ids and tags (data of a "
+                          "tagging dataset such as korean_spacing)")
+    x, y = data.extras["tagged"]
     predicted = model.predict(x, batch_size=256)[..., 0] > opts["threshold"]  # (N, T)
     truth, real = y[..., 0] > 0.5, x > 0  # (N, T)
     tp = int(np.sum(predicted & truth & real))

@@ -17,11 +17,10 @@
         syllable seen fewer than ``min_count`` times in training, then the
         syllables by frequency. Sentences are shuffled with the seed; the last
         ``test_fraction`` are held out (the evaluation restores their spaces),
-        the fit's ``validation_split`` comes from the rest. Targets (N, T, 1).
-        ``limit`` keeps the first sentences of each source.
-
-Targets are padded like the inputs; the loss counts padded steps until a
-masked sequence loss exists (the evaluations count only real steps).
+        the ``validation_fraction`` before them validate. Each part is a
+        :class:`LengthBuckets` of ``batch_size`` (so the config's ``fit`` gives
+        no batch_size or validation_split); targets (B, T, 1). ``limit`` keeps
+        the first sentences of each source.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ import numpy as np
 from seqlab.experiments.config import ConfigError
 from seqlab.experiments.data import Prepared, _take
 
-__all__ = ["char_windows", "korean_spacing", "space_tags", "tiny_shakespeare"]
+__all__ = ["LengthBuckets", "char_windows", "korean_spacing", "space_tags", "tiny_shakespeare"]
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _SPACES = re.compile(r"\s+")
@@ -104,20 +103,48 @@ def _spacing_sentences(spec: dict[str, Any]) -> list[str]:
     return found
 
 
+class LengthBuckets:
+    """Batches of sentences of similar length, each cut to its longest sentence (a Sequence
+    for fit/evaluate: ``len()`` batches, ``[i]`` → (x (B, T_i), y (B, T_i, 1))).
+
+    Sentences are ordered by length (ties in a seeded random order) and cut into
+    batches of ``batch_size``, so a batch holds little padding: padded steps are
+    not learned from (an Embedding with ``mask_zero`` skips them, but the loss
+    would count them). fit's ``shuffle`` reorders the batches every epoch."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
+        lengths = np.count_nonzero(x, axis=1)  # (N,): ids > 0 are real syllables
+        tie = np.random.default_rng(seed).permutation(len(x))
+        order = np.lexsort((tie, lengths))
+        self.batches = [order[i:i + batch_size] for i in range(0, len(x), batch_size)]
+        self.x, self.y, self.lengths = x, y, lengths
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        rows = self.batches[i]
+        steps = max(1, int(self.lengths[rows].max()))
+        return self.x[rows, :steps], self.y[rows, :steps]
+
+
 def korean_spacing(spec: dict[str, Any], seed: int) -> Prepared:
     from collections import Counter
 
     maxlen, min_count = _take(spec, "maxlen", 100), _take(spec, "min_count", 2)
     test_fraction = _take(spec, "test_fraction", 0.1)
+    validation_fraction = _take(spec, "validation_fraction", 0.1)
+    batch_size = _take(spec, "batch_size", 128)
     sentences = _spacing_sentences(spec)
     order = np.random.default_rng(seed).permutation(len(sentences))
     sentences = [sentences[i] for i in order]
     n_test = max(1, round(test_fraction * len(sentences)))
-    if len(sentences) - n_test < 2:
+    n_val = max(1, round(validation_fraction * len(sentences)))
+    if len(sentences) - n_test - n_val < 1:
         raise ConfigError(f"data: korean_spacing found {len(sentences)} sentences with Hangul "
-                          "and a space; it needs at least 3 (training and held out)")
+                          "and a space; it needs at least 3 (training, validation, held out)")
     joined = [space_tags(s) for s in sentences]
-    train = joined[:-n_test]
+    train = joined[:-n_test - n_val]
     counts = Counter(c for syllables, _ in train for c in syllables)
     vocabulary = ["", "[UNK]"] + [c for c, n in counts.most_common() if n >= min_count]
     index = {c: i for i, c in enumerate(vocabulary) if i > 1}
@@ -132,12 +159,19 @@ def korean_spacing(spec: dict[str, Any], seed: int) -> Prepared:
         return x, y
 
     x, y = encode(train)
+    x_val, y_val = encode(joined[-n_test - n_val:-n_test])
     x_test, y_test = encode(joined[-n_test:])
     lengths = np.array([len(s) for s, _ in joined])
-    info = {"sentences": len(sentences), "train": len(train), "held_out": n_test,
-            "maxlen": maxlen, "vocabulary": len(vocabulary),
+    info = {"sentences": len(sentences), "train": len(train), "validation": n_val,
+            "held_out": n_test, "maxlen": maxlen, "vocabulary": len(vocabulary),
+            "batches": "by length, padded to each batch's longest sentence",
             "cut_to_maxlen": float(np.mean(lengths > maxlen)),
             "space_share": float(y[x > 0].mean()) if np.any(x > 0) else 0.0}
-    return Prepared(x, y, (maxlen,), test=(x_test, y_test), vocabulary_size=len(vocabulary),
-                    info=info, extras={"vocabulary": vocabulary,
-                                       "held_out": [s for s, _ in joined[-n_test:]]})
+
+    def buckets(xs: np.ndarray, ys: np.ndarray) -> LengthBuckets:
+        return LengthBuckets(xs, ys, batch_size, seed)
+
+    return Prepared(buckets(x, y), None, (None,), validation=buckets(x_val, y_val),
+                    test=(buckets(x_test, y_test),), vocabulary_size=len(vocabulary), info=info,
+                    extras={"vocabulary": vocabulary, "tagged": (x_test, y_test),
+                            "held_out": [s for s, _ in joined[-n_test:]]})

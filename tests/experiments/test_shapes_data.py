@@ -41,22 +41,36 @@ def test_a_tag_on_the_last_syllable_adds_no_trailing_space():
 
 def test_korean_spacing_data_tags_every_fixture_sentence(fixture_data):
     data = prepare({"dataset": "korean_spacing", "maxlen": 40, "min_count": 1,
-                    "test_fraction": 0.2}, seed=3)
-    x, y = data.train_x, data.train_y
-    x_test, y_test = data.test
-    assert x.shape[1:] == (40,) and y.shape == (*x.shape, 1) and y_test.shape[-1] == 1
-    assert data.info["train"] == len(x) and data.info["held_out"] == len(x_test) >= 1
+                    "test_fraction": 0.2, "validation_fraction": 0.1, "batch_size": 4}, seed=3)
+    x_test, y_test = data.extras["tagged"]
+    assert x_test.shape[1:] == (40,) and y_test.shape == (*x_test.shape, 1)
+    assert data.info["held_out"] == len(x_test) == len(data.extras["held_out"]) >= 1
     vocabulary = data.extras["vocabulary"]
     assert vocabulary[:2] == ["", "[UNK]"] and data.vocabulary_size == len(vocabulary)
-    assert np.all(y[x == 0] == 0)  # padding is never tagged
+    assert " " not in "".join(vocabulary)
     for row, syllables in enumerate(data.extras["held_out"]):
         n = min(len(syllables), 40)
         known = [vocabulary[i] if i > 1 else None for i in x_test[row, :n]]
         assert all(k is None or k == c for k, c in zip(known, syllables))
-        assert np.all(x_test[row, n:] == 0)
+        assert np.all(x_test[row, n:] == 0) and np.all(y_test[row, n:] == 0)
         assert restore_spaces(syllables[:n], y_test[row, :n, 0]).replace(" ", "") == \
             syllables[:n]
-    assert " " not in "".join(vocabulary)
+
+
+def test_korean_spacing_batches_hold_sentences_of_similar_length(fixture_data):
+    data = prepare({"dataset": "korean_spacing", "maxlen": 40, "min_count": 1,
+                    "batch_size": 4}, seed=3)
+    train = data.train_x
+    batches = [train[i] for i in range(len(train))]
+    assert sum(len(x) for x, _ in batches) == data.info["train"]
+    longest = [int(np.count_nonzero(x, axis=1).max()) for x, _ in batches]
+    assert longest == sorted(longest)  # ordered by length
+    for (x, y), steps in zip(batches, longest):
+        assert x.shape == (len(x), steps) and y.shape == (len(x), steps, 1)
+        assert np.all(y[x == 0] == 0)  # padding is never tagged
+    x_all = np.concatenate([np.pad(x, ((0, 0), (0, 40 - x.shape[1]))) for x, _ in batches])
+    assert sorted(map(tuple, x_all)) == sorted(map(tuple, train.x))  # each sentence once
+    assert len(data.validation) >= 1 and len(data.test[0]) >= 1
 
 
 def test_korean_spacing_shuffles_by_seed_and_refuses_unknown_sources(fixture_data):

@@ -65,8 +65,8 @@ def test_tagging_f1_counts_real_steps_only():
     x = np.array([[3, 4, 5, 0], [6, 7, 0, 0]])
     truth = np.array([[0, 1, 0, 0], [1, 0, 0, 0]], dtype=np.float32)[..., None]
     guess = np.array([[0.9, 0.8, 0.1, 0.9], [0.2, 0.1, 0.9, 0.9]])[..., None]  # pads say 1
-    data = Prepared(None, None, (4,), test=(x, truth),
-                    extras={"held_out": ["가나다", "라마"]})
+    data = Prepared(None, None, (4,), extras={"tagged": (x, truth),
+                                              "held_out": ["가나다", "라마"]})
     found = evaluate(Tagger(guess), data, {"kind": "tagging_f1", "examples": 2}, seed=0)
     metrics = found["metrics"]  # tp = 1, fp = 1 (step 0), fn = 1 (row 2, step 0)
     assert metrics["precision"] == pytest.approx(0.5) and metrics["recall"] == pytest.approx(0.5)
@@ -76,7 +76,7 @@ def test_tagging_f1_counts_real_steps_only():
 
 
 def test_evaluations_refuse_unknown_kinds_and_options():
-    data = Prepared(None, None, (1,), test=(np.ones((1, 1)), np.ones((1, 1, 1))))
+    data = Prepared(None, None, (1,), extras={"tagged": (np.ones((1, 1)), np.ones((1, 1, 1)))})
     with pytest.raises(ConfigError, match="unknown evaluation 'bleu'"):
         evaluate(Tagger(None), data, {"kind": "bleu"}, seed=0)
     with pytest.raises(ConfigError, match="unknown option 'treshold'"):
