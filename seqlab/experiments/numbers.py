@@ -10,8 +10,8 @@ units as two words: 7305 → "seven thousand three hundred five", 40 → "forty"
 train, then ``validation`` and ``test`` numbers are held out.
 
 Teacher forcing: the decoder reads ``<start> w1 … wn`` and is trained to
-output ``w1 … wn <end>`` (padded with 0 to :data:`MAX_WORDS` + 1 steps; the
-loss counts padded steps until a masked sequence loss exists). The model's
+output ``w1 … wn <end>`` (padded with 0 to :data:`MAX_WORDS` + 1 steps: a
+loss with ``ignore_class=0`` leaves the padding out). The model's
 inputs are ``[digits (N, 40), decoder tokens (N, T)]``. ``limit`` keeps the
 first ``limit`` training numbers.
 """

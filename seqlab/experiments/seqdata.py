@@ -108,9 +108,10 @@ class LengthBuckets:
     for fit/evaluate: ``len()`` batches, ``[i]`` → (x (B, T_i), y (B, T_i, 1))).
 
     Sentences are ordered by length (ties in a seeded random order) and cut into
-    batches of ``batch_size``, so a batch holds little padding: padded steps are
-    not learned from (an Embedding with ``mask_zero`` skips them, but the loss
-    would count them). fit's ``shuffle`` reorders the batches every epoch."""
+    batches of ``batch_size``, so a batch holds little padding and the recurrent
+    layers spend almost no steps on it (an Embedding with ``mask_zero`` also keeps
+    the padded steps out of the loss). fit's ``shuffle`` reorders the batches
+    every epoch."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int):
         lengths = np.count_nonzero(x, axis=1)  # (N,): ids > 0 are real syllables

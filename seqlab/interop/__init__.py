@@ -8,8 +8,14 @@ import torch at import time; only writing into a module imports it.
     load_torch_weights(seqlab_gru, nn_gru)                 # checks + builds
     copy_to_torch(seqlab_conv, nn_conv1d)                  # the other way
 
+Whole models (torch imported only when ``to_torch`` is called):
+
+    module = to_torch(model)        # a torch.nn.Module: same outputs and gradients
+    from_torch(module, model)       # trained weights back (a state dict works too)
+
 Layouts and gate orders are documented in :mod:`seqlab.interop.core` and
-:mod:`seqlab.interop.recurrent`.
+:mod:`seqlab.interop.recurrent`; the exported model's names in
+:mod:`seqlab.interop.torch_weights`.
 """
 
 from seqlab.interop.core import (
@@ -29,9 +35,11 @@ from seqlab.interop.recurrent import (
     to_torch_lstm,
     to_torch_rnn,
 )
+from seqlab.interop.torch_export import from_torch, to_torch
 
 __all__ = [
     "copy_to_torch",
+    "from_torch",
     "from_torch_conv1d",
     "from_torch_embedding",
     "from_torch_gru",
@@ -39,6 +47,7 @@ __all__ = [
     "from_torch_lstm",
     "from_torch_rnn",
     "load_torch_weights",
+    "to_torch",
     "to_torch_conv1d",
     "to_torch_embedding",
     "to_torch_gru",
