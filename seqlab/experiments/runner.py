@@ -113,8 +113,11 @@ def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.models.BaseM
                              "vectors but the model has no Embedding layer")
         embedding.set_weights([data.embedding_matrix])
     spec = config.compile
-    model.compile(optimizer=seqlab.optim.get(spec.get("optimizer", "rmsprop")),
-                  loss=spec.get("loss"), metrics=spec.get("metrics"))
+    loss = spec.get("loss")
+    if isinstance(loss, dict) and "class_name" in loss:  # one loss's config, not one per output
+        loss = seqlab.losses.get(loss)
+    model.compile(optimizer=seqlab.optim.get(spec.get("optimizer", "rmsprop")), loss=loss,
+                  metrics=spec.get("metrics"))
     return model
 
 
