@@ -17,7 +17,8 @@ and notes. A book metric may name one of its metrics (e.g. ``"f1"``).
   model after ``prompt`` at each of ``temperatures``.
 * ``greedy_decoding`` — a one-to-many decoder with inputs ``[vector, tokens]``:
   the test vectors decoded greedily (:mod:`.decoding`); the share of
-  sequences decoded exactly and the share of target steps decoded right.
+  sequences decoded exactly, the share of target steps decoded right, and
+  ``examples`` of them, the mistakes first.
 """
 
 from __future__ import annotations
@@ -141,10 +142,11 @@ def greedy_decoding(model: Any, data: Prepared, options: dict[str, Any],
         "exact_sequences": float(exact.mean()),
         "step_accuracy": float((decoded == target)[steps].mean())})
     labels = data.extras.get("test_numbers", np.arange(len(target)))
+    shown = np.argsort(exact, kind="stable")[:opts["examples"]]  # the mistakes first
     rows = [[int(labels[i]), text(target[i]), text(decoded[i]), "yes" if exact[i] else "no"]
-            for i in range(min(opts["examples"], len(target)))]
-    found.add_table("Test inputs decoded greedily", ["input", "expected", "decoded", "exact"],
-                    rows)
+            for i in shown]
+    found.add_table("Test inputs decoded greedily (the mistakes first)",
+                    ["input", "expected", "decoded", "exact"], rows)
     found.notes.append("Each step feeds the decoder its own previous choice (the most "
                        "probable token), not the true token; decoding stops at <end>.")
     return found

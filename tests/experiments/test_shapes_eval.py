@@ -32,6 +32,18 @@ def test_greedy_decode_feeds_back_its_own_choices_and_stops_at_the_end():
     assert decoded.tolist() == [[2, 3, 4, 5, 0, 0], [3, 5, 0, 0, 0, 0]]
 
 
+def test_greedy_decoding_scores_sequences_and_shows_the_mistakes_first():
+    vectors = np.array([[0.0], [1.0]])
+    target = np.array([[2, 3, 4, 5, 0, 0], [3, 4, 5, 0, 0, 0]])  # row 2 decodes [3, 5]
+    data = Prepared(None, None, (1,), test=([vectors, np.zeros_like(target)], target),
+                    extras={"words": ["_", "<s>", "a", "b", "c", "</s>"],
+                            "test_numbers": np.array([10, 11])})
+    found = evaluate(CountingDecoder(), data, {"kind": "greedy_decoding", "end": 5}, seed=0)
+    assert found["metrics"]["exact_sequences"] == 0.5
+    assert found["metrics"]["step_accuracy"] == pytest.approx(5 / 7)  # 4 + 1 of 4 + 3 steps
+    assert found["tables"][0]["rows"] == [[11, "b c", "b", "no"], [10, "a b c", "a b c", "yes"]]
+
+
 class FixedDistribution:
     """The same next-character distribution after any text: p = (0.1, 0.6, 0.3)."""
 
@@ -142,6 +154,8 @@ def test_one_to_many_quick_run_decodes_the_test_numbers(quick):
     found = metrics["evaluation"]
     assert all(0 <= found["metrics"][k] <= 1 for k in ("exact_sequences", "step_accuracy"))
     assert metrics["data"]["test"] == 50 and "Test inputs decoded greedily" in html
+    exact = [row[3] for row in found["tables"][0]["rows"]]
+    assert exact == sorted(exact, key=lambda e: e == "yes")  # the mistakes first
 
 
 def test_one_to_one_is_a_plain_feed_forward_model(quick):
