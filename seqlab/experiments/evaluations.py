@@ -14,9 +14,9 @@ and notes. A book metric may name one of its metrics (e.g. ``"f1"``).
   spaces the model puts back (``data.extras["held_out"]``: their syllables).
 * ``char_lm`` — a character language model: the validation cross-entropy in
   nats (and bits) per character, and ``length`` characters sampled from the
-  model after ``prompt`` at each of ``temperatures``.
+  model after ``prompt`` at each of ``temperatures`` (``seqlab.generate``).
 * ``greedy_decoding`` — a one-to-many decoder with inputs ``[vector, tokens]``:
-  the test vectors decoded greedily (:mod:`.decoding`); the share of
+  the test vectors decoded greedily (``seqlab.generate``); the share of
   sequences decoded exactly, the share of target steps decoded right, and
   ``examples`` of them, the mistakes first.
 """
@@ -31,6 +31,7 @@ import numpy as np
 
 from seqlab.experiments.config import ConfigError
 from seqlab.experiments.data import Prepared
+from seqlab.generate import Decoder
 
 __all__ = ["EVALUATIONS", "Evaluation", "evaluate"]
 
@@ -96,8 +97,6 @@ def tagging_f1(model: Any, data: Prepared, options: dict[str, Any], seed: int) -
 
 # ------------------------------------------------------ character LM
 def char_lm(model: Any, data: Prepared, options: dict[str, Any], seed: int) -> Evaluation:
-    from seqlab.experiments.decoding import sample_characters
-
     opts = _options("char_lm", options, {"temperatures": [0.2, 0.5, 1.0, 1.2], "length": 300,
                                          "prompt": "ROMEO:\n"})
     x_val, y_val = data.validation
@@ -112,25 +111,32 @@ def char_lm(model: Any, data: Prepared, options: dict[str, Any], seed: int) -> E
     if unknown:
         raise ConfigError(f"evaluation 'char_lm': prompt {prompt!r} has characters the data "
                           f"does not: {unknown}")
-    texts = sample_characters(model, chars, prompt, opts["temperatures"], opts["length"],
-                              context=x_val.shape[1], seed=seed)
+    ids = np.array([[chars.index(c) for c in prompt]])  # (1, P)
+    decoder = Decoder(model)
+    rows = []
+    for temperature in opts["temperatures"]:
+        (drawn,) = decoder.sample(prompt=ids, max_length=opts["length"],
+                                  temperature=temperature, seed=seed)
+        rows.append([temperature, "".join(chars[i] for i in drawn.tokens)])
     found.add_table(f"Sampled after {prompt!r}, {opts['length']} characters",
-                    ["temperature", "text"], [[t, s] for t, s in zip(opts["temperatures"], texts)])
+                    ["temperature", "text"], rows)
     found.notes.append("Cross-entropy of the final model over every validation window "
-                       "(natural log, mean per character).")
+                       "(natural log, mean per character). Samples: seqlab.generate's "
+                       "Decoder.sample, p_τ(c) ∝ p(c)^(1/τ).")
     return found
 
 
 # ------------------------------------------------------ greedy decoding
 def greedy_decoding(model: Any, data: Prepared, options: dict[str, Any],
                     seed: int) -> Evaluation:
-    from seqlab.experiments.decoding import greedy_decode
-
     opts = _options("greedy_decoding", options, {"examples": 8, "start": 1, "end": 2})
     if data.test is None:
         raise ConfigError("evaluation 'greedy_decoding' needs test data")
     (vectors, _), target = data.test
-    decoded = greedy_decode(model, vectors, target.shape[1], opts["start"], opts["end"])
+    decoder = Decoder(model, start_token=opts["start"], end_token=opts["end"])
+    decoded = np.zeros_like(target)  # (N, T): the chosen tokens, then 0
+    for row, found_row in enumerate(decoder.greedy(vectors, max_length=target.shape[1])):
+        decoded[row, :len(found_row.tokens)] = found_row.tokens
     words = data.extras["words"]
 
     def text(ids: np.ndarray) -> str:
@@ -147,8 +153,9 @@ def greedy_decoding(model: Any, data: Prepared, options: dict[str, Any],
             for i in shown]
     found.add_table("Test inputs decoded greedily (the mistakes first)",
                     ["input", "expected", "decoded", "exact"], rows)
-    found.notes.append("Each step feeds the decoder its own previous choice (the most "
-                       "probable token), not the true token; decoding stops at <end>.")
+    found.notes.append("seqlab.generate's Decoder.greedy: each step feeds the decoder its own "
+                       "previous choice (the most probable token), not the true token; "
+                       "decoding stops at <end>.")
     return found
 
 

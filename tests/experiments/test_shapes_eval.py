@@ -1,66 +1,45 @@
-"""The evaluations of sequence outputs (tagging F1, greedy decoding, character sampling) on
-stand-in models whose answers are known, the config rules for them, and the --quick runs
+"""The evaluations of sequence outputs (tagging F1, greedy decoding) on stand-ins whose
+answers are known, the config rules for them, and the --quick runs
 of the shape experiments with their report sections."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from seqlab.experiments import ConfigError, ExperimentConfig, catalog, run
+from seqlab.experiments import ConfigError, ExperimentConfig, catalog, evaluations, run
 from seqlab.experiments.data import Prepared
-from seqlab.experiments.decoding import greedy_decode, sample_characters
 from seqlab.experiments.evaluations import evaluate
 
 FIXTURE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
 
-class CountingDecoder:
-    """Outputs, at step t, token[t] + 1 (one-hot over 6 ids), and the end id 5 after 4;
-    rows whose vector is 1 start one id higher."""
+class ScriptedDecoder:
+    """Stands in for seqlab.generate.Decoder: greedy() returns fixed token sequences."""
 
-    def predict(self, inputs, batch_size=None):
-        vectors, tokens = inputs
-        nxt = np.minimum(tokens + 1 + vectors[:, :1].astype(int), 5)  # (N, t+1)
-        return np.eye(6)[nxt]  # (N, t+1, 6)
+    answers = ((2, 3, 4, 5), (3, 5))
 
+    def __init__(self, model, start_token=None, end_token=None):
+        self.end_token = end_token
 
-def test_greedy_decode_feeds_back_its_own_choices_and_stops_at_the_end():
-    decoded = greedy_decode(CountingDecoder(), np.array([[0.0], [1.0]]), 6, start=1, end=5)
-    assert decoded.tolist() == [[2, 3, 4, 5, 0, 0], [3, 5, 0, 0, 0, 0]]
+    def greedy(self, source, max_length=None):
+        return [SimpleNamespace(tokens=t) for t in self.answers[:len(source)]]
 
 
-def test_greedy_decoding_scores_sequences_and_shows_the_mistakes_first():
+def test_greedy_decoding_scores_sequences_and_shows_the_mistakes_first(monkeypatch):
+    monkeypatch.setattr(evaluations, "Decoder", ScriptedDecoder)
     vectors = np.array([[0.0], [1.0]])
     target = np.array([[2, 3, 4, 5, 0, 0], [3, 4, 5, 0, 0, 0]])  # row 2 decodes [3, 5]
     data = Prepared(None, None, (1,), test=([vectors, np.zeros_like(target)], target),
                     extras={"words": ["_", "<s>", "a", "b", "c", "</s>"],
                             "test_numbers": np.array([10, 11])})
-    found = evaluate(CountingDecoder(), data, {"kind": "greedy_decoding", "end": 5}, seed=0)
+    found = evaluate(None, data, {"kind": "greedy_decoding", "end": 5}, seed=0)
     assert found["metrics"]["exact_sequences"] == 0.5
     assert found["metrics"]["step_accuracy"] == pytest.approx(5 / 7)  # 4 + 1 of 4 + 3 steps
     assert found["tables"][0]["rows"] == [[11, "b c", "b", "no"], [10, "a b c", "a b c", "yes"]]
-
-
-class FixedDistribution:
-    """The same next-character distribution after any text: p = (0.1, 0.6, 0.3)."""
-
-    def predict(self, ids, batch_size=None):
-        return np.broadcast_to(np.array([0.1, 0.6, 0.3]), (*ids.shape, 3))
-
-
-def test_sampling_follows_the_temperature():
-    cold, hot = sample_characters(FixedDistribution(), ["a", "b", "c"], "a", [0.05, 50.0],
-                                  2000, context=10, seed=0)
-    assert cold == "b" * 2000  # τ → 0: the most probable character
-    shares = [hot.count(c) / 2000 for c in "abc"]
-    assert shares == pytest.approx([1 / 3] * 3, abs=0.05)  # τ → ∞: uniform
-    one = sample_characters(FixedDistribution(), ["a", "b", "c"], "a", [1.0], 4000, 10, 1)[0]
-    assert [one.count(c) / 4000 for c in "abc"] == pytest.approx([0.1, 0.6, 0.3], abs=0.03)
-    with pytest.raises(ValueError, match="temperatures must be > 0"):
-        sample_characters(FixedDistribution(), ["a"], "a", [0.0], 1, 1, 0)
 
 
 class Tagger:
