@@ -29,6 +29,8 @@
         the first Embedding; the test file is evaluated at the end.
     {"dataset": "npz", "path": "my.npz"}
         your own arrays: x_train, y_train and optionally x_val, y_val, x_test, y_test.
+    {"dataset": "tinyshakespeare" | "korean_spacing", ...}, {"dataset": "spelled_numbers"}
+        sequence outputs, targets (B, T): see :mod:`.seqdata` and :mod:`.numbers`.
 
 ``limit`` (IMDB, npz) keeps the first examples of each split and
 ``limit_hours`` (weather) the first hours of the series: ``--quick`` runs use them.

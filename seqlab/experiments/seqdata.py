@@ -7,8 +7,8 @@
         validates. Each part is cut into windows of ``seq_len + 1`` characters
         with a stride of ``seq_len``: inputs the first ``seq_len`` ids, targets
         the last ``seq_len`` (the next character at every step).
-    {"dataset": "korean_spacing", "maxlen": 100, "min_count": 2, "test_fraction": 0.1,
-     "sources": ["nsmc", "kor-eng"]}
+    {"dataset": "korean_spacing", "sources": ["nsmc", "kor-eng"], "maxlen": 100,
+     "min_count": 2, "test_fraction": 0.1, "validation_fraction": 0.1, "batch_size": 128}
         Korean word spacing (many-to-many, in step): each NSMC review and each
         Korean sentence of the kor-eng pairs, runs of white space made one
         space; sentences with Hangul and at least one space are kept. Each
