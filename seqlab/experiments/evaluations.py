@@ -8,8 +8,9 @@ runner calls it after the test data is scored and stores the result in
 and notes. A book metric may name one of its metrics (e.g. ``"f1"``).
 
 * ``tagging_f1`` — binary tags per step (word spacing): on the held-out inputs
-  and tags (``data.extras["tagged"]``: (N, T) ids, (N, T, 1) tags), precision, recall and F1 of the tag 1 over real steps
-  (id > 0; padding is not counted), the step accuracy, the share of sentences
+  and tags (``data.extras["tagged"]``: (N, T) ids, (N, T, 1) tags), precision,
+  recall and F1 of the tag 1 over real steps (id > 0; padding is not
+  counted), the step accuracy, the share of sentences
   with every tag right, and the first ``examples`` held-out sentences with the
   spaces the model puts back (``data.extras["held_out"]``: their syllables).
 * ``char_lm`` — a character language model: the validation cross-entropy in
