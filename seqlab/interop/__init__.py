@@ -1,4 +1,4 @@
-"""Carry weights between seqlab (Keras layout) and PyTorch.
+"""Carry weights between seqlab (Keras layout), PyTorch and Keras 3 files.
 
 Functions take a torch module or its state dict (tensors or arrays) and never
 import torch at import time; only writing into a module imports it.
@@ -8,8 +8,13 @@ import torch at import time; only writing into a module imports it.
     load_torch_weights(seqlab_gru, nn_gru)                 # checks + builds
     copy_to_torch(seqlab_conv, nn_conv1d)                  # the other way
 
-Layouts and gate orders are documented in :mod:`seqlab.interop.core` and
-:mod:`seqlab.interop.recurrent`.
+Keras 3 weight files (h5py needed, imported only when a file is read or written):
+
+    load_keras_weights(model, "model.keras")               # or "model.weights.h5"
+    save_keras_weights(model, "model.weights.h5")          # Keras' load_weights reads it
+
+Layouts and gate orders are documented in :mod:`seqlab.interop.core`,
+:mod:`seqlab.interop.recurrent` and :mod:`seqlab.interop.keras_layout`.
 """
 
 from seqlab.interop.core import (
@@ -20,6 +25,7 @@ from seqlab.interop.core import (
     to_torch_embedding,
     to_torch_linear,
 )
+from seqlab.interop.keras_weights import load_keras_weights, save_keras_weights
 from seqlab.interop.loading import copy_to_torch, load_torch_weights
 from seqlab.interop.recurrent import (
     from_torch_gru,
@@ -38,7 +44,9 @@ __all__ = [
     "from_torch_linear",
     "from_torch_lstm",
     "from_torch_rnn",
+    "load_keras_weights",
     "load_torch_weights",
+    "save_keras_weights",
     "to_torch_conv1d",
     "to_torch_embedding",
     "to_torch_gru",
