@@ -9,7 +9,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-SUBCOMMANDS: tuple[str, ...] = ("vectorize", "trace", "w2v", "gradflow", "tour", "run", "runs")
+SUBCOMMANDS: tuple[str, ...] = ("vectorize", "trace", "w2v", "gradflow", "tour", "run", "runs",
+                                "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:

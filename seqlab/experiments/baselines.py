@@ -25,7 +25,7 @@ import numpy as np
 
 from seqlab.experiments.data import Prepared, WindowedSeries
 
-__all__ = ["evaluate", "naive_mae", "ridge_fit"]
+__all__ = ["evaluate", "evaluate_series", "naive_mae", "ridge_fit"]
 
 RIDGE_GRID = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
 
@@ -72,7 +72,7 @@ def _ridge_mae(s: WindowedSeries, w: np.ndarray, part: tuple[int, int]) -> float
 
 
 def _ridge(s: WindowedSeries) -> dict[str, Any]:
-    dim = (s.lookback // s.step) * s.values.shape[1] + 1
+    dim = len(range(0, s.lookback, s.step)) * s.values.shape[1] + 1  # ⌈L/step⌉·F + 1
     xtx, xty, n = np.zeros((dim, dim)), np.zeros(dim), 0
     for x, y in _windows(s, s.train):
         d = _design(x)
@@ -89,9 +89,13 @@ def _ridge(s: WindowedSeries) -> dict[str, Any]:
 
 def evaluate(kind: str, data: Prepared) -> dict[str, Any]:
     """Metrics of the computed baseline ``kind`` ("naive" or "ridge") on a weather series."""
-    s = data.series
-    if s is None:
+    if data.series is None:
         raise ValueError(f"baseline {kind!r} needs a time series (a weather dataset)")
+    return evaluate_series(kind, data.series)
+
+
+def evaluate_series(kind: str, s: WindowedSeries) -> dict[str, Any]:
+    """Metrics of the computed baseline ``kind`` ("naive" or "ridge") on a windowed series."""
     if kind == "naive":
         found = {"val_loss": naive_mae(s, s.validation), "test_loss": naive_mae(s, s.test)}
     elif kind == "ridge":

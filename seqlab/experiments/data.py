@@ -2,7 +2,8 @@
 
     {"dataset": "imdb", "num_words": 10000, "maxlen": 500, "reverse": false}
         Keras' id scheme (seqlab.datasets.imdb.load_data); every review padded or
-        cut at the front to ``maxlen`` ids, as pad_sequences does; validation by
+        cut at the front to ``maxlen`` ids, as pad_sequences does (with
+        ``reverse``, reversed first, as listing 6.42 does: the padding stays in front); validation by
         the fit's validation_split (the last 20% of train, as the book); the test
         split is evaluated at the end.
     {"dataset": "imdb_text", "max_words": 10000, "maxlen": 100, "training_samples": 200,
@@ -97,9 +98,9 @@ def _imdb(spec: dict[str, Any], seed: int) -> Prepared:
     (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=_take(spec, "num_words"))
     limit = _take(spec, "limit")
     x_train, y_train, x_test, y_test = _limited(limit, x_train, y_train, x_test, y_test)
+    if _take(spec, "reverse", False):  # listing 6.42: each review reversed, then padded
+        x_train, x_test = [s[::-1] for s in x_train], [s[::-1] for s in x_test]
     x_train, x_test = pad_sequences(list(x_train), maxlen), pad_sequences(list(x_test), maxlen)
-    if _take(spec, "reverse", False):  # the reversed-sequence experiment (listing 6.42)
-        x_train, x_test = x_train[:, ::-1].copy(), x_test[:, ::-1].copy()
     info = {"train": len(y_train), "test": len(y_test), "maxlen": maxlen,
             "num_words": _take(spec, "num_words"), "reverse": bool(_take(spec, "reverse"))}
     return Prepared(x_train, np.asarray(y_train), (maxlen,), test=(x_test, np.asarray(y_test)),

@@ -19,10 +19,11 @@ from seqlab.experiments.rundir import RunFolder
 from seqlab.report.document import Document
 from seqlab.report.tables import Table
 
-__all__ = ["build_report", "write_report"]
+__all__ = ["blas", "build_report", "write_report"]
 
 
-def _blas() -> str:
+def blas() -> str:
+    """The BLAS library, version and kernel NumPy uses (threadpoolctl's report)."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
@@ -78,7 +79,7 @@ def _facts(metrics: dict[str, Any]) -> Table:
             ["epochs", metrics.get("epochs_done", 0)],
             ["time per epoch, median (s)", round(statistics.median(seconds), 2) if seconds else "–"],
             ["threads", metrics.get("threads")], ["seed", metrics.get("seed")],
-            ["parameters", metrics.get("params", "–")], ["BLAS", _blas()]]
+            ["parameters", metrics.get("params", "–")], ["BLAS", blas()]]
     rows += [[f"{k} version", v] for k, v in metrics.get("versions", {}).items()]
     return Table("The run", ["what", "value"], rows)
 

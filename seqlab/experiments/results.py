@@ -19,10 +19,10 @@ from seqlab.experiments.rundir import RunFolder
 __all__ = ["against_book", "read_history", "summarize"]
 
 
-def read_history(folder: RunFolder) -> dict[str, list[float]]:
-    """The per-epoch values in ``history.csv`` (empty for computed baselines)."""
+def read_history(folder: RunFolder, name: str = "history.csv") -> dict[str, list[float]]:
+    """The per-epoch values in the history file ``name`` (empty for computed baselines)."""
     try:
-        with open(folder.file("history.csv"), encoding="utf-8", newline="") as fh:
+        with open(folder.file(name), encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
     except FileNotFoundError:
         return {}

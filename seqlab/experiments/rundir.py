@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from seqlab.atomic import atomic_write
+from seqlab.atomic import atomic_write, check_writable
 
 __all__ = ["RunFolder"]
 
@@ -51,6 +51,22 @@ class RunFolder:
                 continue
             return cls(path)
         raise FileExistsError(f"cannot make a new run folder for {name!r} in {str(root)!r}")
+
+    @staticmethod
+    def check_root(root: str | os.PathLike) -> Path:
+        """Fail now, before any work, if run folders cannot be made in ``root``: it is
+        created when missing, and must be a folder that accepts new entries."""
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise NotADirectoryError(f"cannot write run folders in {str(root)!r}: it is a file, "
+                                     "not a folder")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PermissionError(f"cannot write run folders in {str(root)!r}: "
+                                  f"{exc.strerror or exc}") from None
+        check_writable(root / "run", "runs folder entry")
+        return root
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> RunFolder:
