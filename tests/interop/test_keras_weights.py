@@ -158,6 +158,23 @@ def test_seqlab_round_trip(tmp_path, dtype):
         assert b.dtype == dtype
 
 
+def test_model_checkpoint_writes_keras_weight_files(tmp_path):
+    """ModelCheckpoint(save_weights_only=True) goes through save_weights: a
+    ``.weights.h5`` template gives Keras' HDF5 layout, as in Keras."""
+    model = seqlab.Sequential([seqlab.Input((3,)), L.Dense(2, activation="relu"), L.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
+    checkpoint = seqlab.callbacks.ModelCheckpoint(str(tmp_path / "ckpt-{epoch}.weights.h5"),
+                                                  save_weights_only=True)
+    model.fit(x, x[:, :1], epochs=2, batch_size=4, verbose=0, callbacks=[checkpoint])
+    last = tmp_path / "ckpt-2.weights.h5"
+    assert last.read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"
+    restored = seqlab.Sequential([seqlab.Input((3,)), L.Dense(2, activation="relu"), L.Dense(1)])
+    restored.load_weights(last)
+    for a, b in zip(weights_of(model), weights_of(restored)):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_other_suffixes_keep_safetensors(tmp_path):
     model = mixed()
     model.save_weights(tmp_path / "m.weights.bin")
