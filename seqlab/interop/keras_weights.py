@@ -56,12 +56,14 @@ KERAS_CONFIG, KERAS_WEIGHTS = "config.json", "model.weights.h5"
 _INPUT_LAYER = re.compile(r"(.*/)?layers/input_layer(_\d+)?/vars")
 
 
-def _import_h5py(who: str) -> Any:
+def _import_h5py(who: str, path: str) -> Any:
     try:
         import h5py
     except ImportError:
-        raise ImportError(f"{who} needs h5py to read and write Keras' HDF5 weight files: "
-                          f"{INSTALL_HINT}") from None
+        raise ImportError(f"{who}: {path!r} is a Keras HDF5 weights file, and reading or "
+                          f"writing one needs h5py: {INSTALL_HINT}. (save_weights writes "
+                          "seqlab's safetensors format to a name not ending in '.h5'.)"
+                          ) from None
     return h5py
 
 
@@ -74,7 +76,7 @@ def save_keras_weights(model: Any, path: str | os.PathLike) -> None:
                          "needs Keras' config.json; seqlab writes the weights alone: use a "
                          "name ending in '.weights.h5'")
     _require_built(model, "save")
-    h5py = _import_h5py(who)
+    h5py = _import_h5py(who, os.fspath(path))
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
         for group in vars_groups(model):
@@ -188,7 +190,7 @@ def load_keras_weights(model: Any, path: str | os.PathLike) -> None:
     who = "load_keras_weights"
     path = existing_file(path, who)
     _require_built(model, "load into")
-    h5py = _import_h5py(who)
+    h5py = _import_h5py(who, path)
     groups = vars_groups(model)
     with open(path, "rb") as f:
         head = f.read(len(HDF5_MAGIC))

@@ -19,6 +19,12 @@ weight values than the file holds (``initializers.limit_values``), so an
 edited config cannot ask for terabytes; then every weight's name and shape
 must match. A file that fails any of this raises ModelFileError (a
 ValueError): ``file 'm.seqlab' is not a valid seqlab model: <why>``.
+
+``model.save_weights(path)`` writes the weights alone: a safetensors file, or,
+for a path ending in ``.h5`` (``m.weights.h5``), Keras 3's HDF5 layout, which
+Keras' ``load_weights`` reads (:mod:`seqlab.interop.keras_weights`, needs
+h5py). ``load_weights`` reads those, a ``.seqlab`` model file's weights, and a
+Keras 3 ``.keras`` archive's.
 """
 
 from __future__ import annotations
