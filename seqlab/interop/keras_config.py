@@ -44,7 +44,7 @@ def _kind(spec: dict[str, Any]) -> str:
 
 def keras_layers(spec: dict[str, Any]) -> list[tuple[str, str]]:
     """(kind, name) of each layer of a serialised Keras model but its InputLayers,
-    in ``model.layers`` order."""
+    in ``model.layers`` order (Keras' order)."""
     return [(_kind(layer), str(layer["config"]["name"])) for layer in spec["config"]["layers"]
             if layer["class_name"] != "InputLayer"]
 

@@ -26,7 +26,8 @@ k is 1 (SimpleRNN), 4 (LSTM: gates i, f, c, o) or 3 (GRU: z, r, h); the GRU
 bias is (2, 3H) with ``reset_after=True`` (input bias, recurrent bias) and
 (3H,) with ``reset_after=False``. These are seqlab's own layouts, so weights
 copy as they are. A Sequential's ``layers`` leave out its InputLayer; a
-functional model's keep theirs (``layers/input_layer/vars``, empty). Keras
+functional model's keep theirs (``layers/input_layer/vars``, empty), and
+come in Keras' order, not seqlab's (:mod:`seqlab.interop.keras_order`). Keras
 calls a functional model's class ``Functional``: seqlab's ``Model``.
 """
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from seqlab.interop.keras_order import keras_layer_order
 from seqlab.layers.base import Layer, Parameter, _snake_case
 from seqlab.layers.bidirectional import Bidirectional
 from seqlab.layers.recurrent import RNNBase
@@ -78,10 +80,10 @@ def layer_kind(layer: Layer) -> str:
 
 
 def compared_layers(model: BaseModel) -> list[Layer]:
-    """The layers whose kinds must agree with the Keras model's: all but InputLayers,
-    which hold no weights (so a functional model's weights fit the equivalent
-    Sequential, as in Keras)."""
-    return [layer for layer in model.layers if not isinstance(layer, InputLayer)]
+    """The layers whose kinds must agree with the Keras model's, in Keras' order:
+    all but InputLayers, which hold no weights (so a functional model's weights
+    fit the equivalent Sequential, as in Keras)."""
+    return [layer for layer in keras_layer_order(model) if not isinstance(layer, InputLayer)]
 
 
 def _join(*parts: str) -> str:
@@ -109,7 +111,7 @@ def _layer_groups(layer: Layer, path: str) -> list[VarsGroup]:
 def _model_groups(model: BaseModel, path: str) -> list[VarsGroup]:
     groups: list[VarsGroup] = []
     seen: dict[str, int] = {}
-    for layer in model.layers:
+    for layer in keras_layer_order(model):
         base = _snake_case(keras_class(layer))
         seen[base] = seen.get(base, -1) + 1
         key = base if seen[base] == 0 else f"{base}_{seen[base]}"
@@ -118,13 +120,14 @@ def _model_groups(model: BaseModel, path: str) -> list[VarsGroup]:
 
 
 def vars_groups(model: BaseModel) -> list[VarsGroup]:
-    """Every ``vars`` group Keras 3 writes for ``model``, in ``model.weights`` order.
+    """Every ``vars`` group Keras 3 writes for ``model``, in the order Keras
+    writes them (:mod:`seqlab.interop.keras_order`).
 
     Raises TypeError for a layer whose layout is not known, so that no weight
     is ever left out or stored twice."""
     groups = _layer_groups(model, "")
     stored = [id(p) for g in groups for p in g.params]
-    if stored != [id(p) for p in model.weights]:
+    if sorted(stored) != sorted(id(p) for p in model.weights) or len(set(stored)) != len(stored):
         raise TypeError(f"model {model.name!r}: its weights do not map one to one onto Keras' "
                         "layout (a layer shared between models, or a custom layer?)")
     return groups

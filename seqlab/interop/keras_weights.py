@@ -160,7 +160,7 @@ def _read_group(node: Any, group: VarsGroup, where: str, h5py: Any) -> list[np.n
 
 
 def _read_arrays(h5: Any, groups: list[VarsGroup], where: str, h5py: Any) -> list[np.ndarray]:
-    """The arrays for ``model.weights``, in order, all checked."""
+    """The arrays for the parameters of ``groups``, in order, all checked."""
     if "layer_names" in h5.attrs or "model_weights" in h5:
         raise ValueError(f"{where} is a Keras 2 / tf.keras HDF5 file; seqlab reads Keras 3 "
                          "files: load it in Keras 3 and save it again with "
@@ -209,6 +209,6 @@ def load_keras_weights(model: Any, path: str | os.PathLike) -> None:
             arrays = _read_arrays(h5, groups, where, h5py)
     except (OSError, RuntimeError) as exc:  # h5py's errors for damaged HDF5 data
         raise ValueError(f"{where}: the HDF5 data is damaged ({exc})") from None
-    params = [param for group in groups for param in group.params]  # model.weights order
+    params = [param for group in groups for param in group.params]  # the file's order
     for param, array in zip(params, arrays):
         param.assign(array)

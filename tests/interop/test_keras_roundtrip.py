@@ -23,6 +23,8 @@ if int(keras.__version__.split(".")[0]) < 3:
 
 import seqlab
 from seqlab import layers as seqlab_layers
+from seqlab.interop.keras_order import keras_layer_order
+from seqlab.layers.symbolic import InputLayer
 
 # Keras 3.15's torch backend turns its Variables into arrays through an ``__array__``
 # that NumPy 2 warns about (saving, load_weights); nothing of seqlab's.
@@ -151,3 +153,53 @@ def test_functional_keras_model_into_sequential_seqlab_model(tmp_path):
     for layer in CASES["mixed"][2](keras.layers):
         y = layer(y)
     assert keras_to_seqlab(keras.Model(inputs, y), seqlab_model, x, tmp_path) <= ATOL
+
+
+def branching(lib, layers, seed):
+    """A functional model of ``lib`` whose Dense layers (all 4 → 4, so that a layer
+    taken for another still fits) branch at random from two inputs; every
+    tensor nobody reads is an output, in a shuffled order."""
+    rng = np.random.default_rng(seed)
+    inputs = [lib.Input((D,)), lib.Input((D,))]
+    pool = list(inputs)
+    read: set[int] = set()
+    for k in range(9):
+        at = k if k < 2 else int(rng.integers(len(pool)))  # both inputs are read
+        read.add(at)
+        pool.append(layers.Dense(D, name=f"d{k}")(pool[at]))
+    outputs = [pool[i] for i in rng.permutation(len(pool)) if i not in read]
+    return lib.Model(inputs, outputs)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_branching_functional_models_take_keras_layer_order(seed, tmp_path):
+    """Keras lists a graph's layers by depth, not in the order they run; the
+    weight groups follow Keras' order, so equal-shaped branches do not swap."""
+    keras_model = branching(keras, keras.layers, seed)
+    seqlab_model = branching(seqlab, seqlab_layers, seed)
+    def names(layers, input_class):  # inputs are named apart: their places count
+        return ["<input>" if isinstance(layer, input_class) else layer.name for layer in layers]
+
+    assert names(keras_layer_order(seqlab_model), InputLayer) == \
+        names(keras_model.layers, keras.layers.InputLayer)
+    rng = np.random.default_rng(seed)
+    x = [rng.normal(size=(B, D)).astype("float32") for _ in range(2)]
+
+    def outputs_differ():
+        ours = seqlab_model(x)
+        theirs = keras_model(x, training=False)
+        return max(float(np.abs(keras.ops.convert_to_numpy(t) - o).max())
+                   for t, o in zip(theirs, ours))
+
+    randomize_keras(keras_model, 1)
+    keras_model.save(tmp_path / "k.keras")
+    keras_model.save_weights(tmp_path / "k.weights.h5")
+    for name in ("k.keras", "k.weights.h5"):
+        randomize_seqlab(seqlab_model, 2)
+        assert outputs_differ() > MOVED
+        seqlab_model.load_weights(tmp_path / name)
+        assert outputs_differ() <= ATOL
+    randomize_seqlab(seqlab_model, 3)
+    seqlab_model.save_weights(tmp_path / "s.weights.h5")
+    keras_model.load_weights(tmp_path / "s.weights.h5")
+    assert outputs_differ() <= ATOL

@@ -107,6 +107,22 @@ def test_functional_wrapped_and_nested_layers_take_keras_paths(tmp_path):
     np.testing.assert_array_equal(other(x), model(x))
 
 
+def test_a_branching_model_takes_keras_layer_order(tmp_path):
+    """Keras 3.15 lists Model([i1, i2], [d(b(i1)), c(a(i2))]) as i1, i2, b, a, d, c
+    (by depth), and numbers the Dense groups in that order; seqlab runs b before a
+    and d."""
+    i1, i2 = seqlab.Input((5,)), seqlab.Input((6,))
+    b, a, d, c = L.Dense(4), L.Dense(4), L.Dense(3), L.Dense(2)
+    model = seqlab.Model([i1, i2], [d(b(i1)), c(a(i2))])
+    randomize(model, 4)
+    save_keras_weights(model, tmp_path / "m.weights.h5")
+    with h5py.File(tmp_path / "m.weights.h5", "r") as h5:
+        for path, layer in [("dense", b), ("dense_1", a), ("dense_2", d), ("dense_3", c)]:
+            np.testing.assert_array_equal(h5[f"layers/{path}/vars/0"][()], layer.kernel.value)
+        assert sorted(h5["layers"]) == ["dense", "dense_1", "dense_2", "dense_3",
+                                        "input_layer", "input_layer_1"]
+
+
 def mixed_functional():
     inputs = x = seqlab.Input((12,))
     for layer in mixed_layers():
