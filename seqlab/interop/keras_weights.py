@@ -12,8 +12,10 @@ in :mod:`seqlab.interop.keras_layout`; it needs h5py
 
 The seqlab model must be built and have the Keras model's architecture.
 Layers are matched as Keras matches them, by order and kind (the group of the
-second Dense is ``layers/dense_1``), and loading checks everything before it
-copies anything, so a refused file leaves the model as it was:
+second Dense is ``layers/dense_1``; a functional model's layers are taken in
+Keras' order, :mod:`seqlab.interop.keras_order`), and loading checks
+everything before it copies anything, so a refused file leaves the model as it
+was:
 
 - a ``.keras`` archive's ``config.json`` must list the same layers in the same
   order (:mod:`seqlab.interop.keras_config`);
