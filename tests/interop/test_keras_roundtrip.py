@@ -171,21 +171,23 @@ def branching(lib, layers, seed):
     return lib.Model(inputs, outputs)
 
 
+def layer_names(layers, input_class):
+    """The layers' names, inputs as ``<input>`` (their names differ between the two)."""
+    return ["<input>" if isinstance(layer, input_class) else layer.name for layer in layers]
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_branching_functional_models_take_keras_layer_order(seed, tmp_path):
     """Keras lists a graph's layers by depth, not in the order they run; the
     weight groups follow Keras' order, so equal-shaped branches do not swap."""
     keras_model = branching(keras, keras.layers, seed)
     seqlab_model = branching(seqlab, seqlab_layers, seed)
-    def names(layers, input_class):  # inputs are named apart: their places count
-        return ["<input>" if isinstance(layer, input_class) else layer.name for layer in layers]
-
-    assert names(keras_layer_order(seqlab_model), InputLayer) == \
-        names(keras_model.layers, keras.layers.InputLayer)
+    assert layer_names(keras_layer_order(seqlab_model), InputLayer) == \
+        layer_names(keras_model.layers, keras.layers.InputLayer)
     rng = np.random.default_rng(seed)
     x = [rng.normal(size=(B, D)).astype("float32") for _ in range(2)]
 
-    def outputs_differ():
+    def max_difference():
         ours = seqlab_model(x)
         theirs = keras_model(x, training=False)
         return max(float(np.abs(keras.ops.convert_to_numpy(t) - o).max())
@@ -196,10 +198,10 @@ def test_branching_functional_models_take_keras_layer_order(seed, tmp_path):
     keras_model.save_weights(tmp_path / "k.weights.h5")
     for name in ("k.keras", "k.weights.h5"):
         randomize_seqlab(seqlab_model, 2)
-        assert outputs_differ() > MOVED
+        assert max_difference() > MOVED
         seqlab_model.load_weights(tmp_path / name)
-        assert outputs_differ() <= ATOL
+        assert max_difference() <= ATOL
     randomize_seqlab(seqlab_model, 3)
     seqlab_model.save_weights(tmp_path / "s.weights.h5")
     keras_model.load_weights(tmp_path / "s.weights.h5")
-    assert outputs_differ() <= ATOL
+    assert max_difference() <= ATOL
