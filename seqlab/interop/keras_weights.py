@@ -62,7 +62,7 @@ def _import_h5py(who: str, path: str) -> Any:
     try:
         import h5py
     except ImportError:
-        raise ImportError(f"{who}: {path!r} is a Keras HDF5 weights file, and reading or "
+        raise ImportError(f"{who}: {path!r} names a Keras HDF5 weights file; reading or "
                           f"writing one needs h5py: {INSTALL_HINT}. (save_weights writes "
                           "seqlab's safetensors format to a name not ending in '.h5'.)"
                           ) from None
