@@ -50,6 +50,16 @@ def positive_int(who: str, arg: str, value: Any, *, allow_tuple: bool = False) -
     return int(value)
 
 
+def shape(who: str, arg: str, value: Any) -> tuple[int | None, ...]:
+    """A shape such as Keras' ``input_shape=(None, 14)``: a tuple (or list) of
+    positive ints and Nones (None: not known), returned as a tuple."""
+    if not isinstance(value, (tuple, list)) or not all(
+            d is None or (_is_int(d) and d > 0) for d in value):
+        raise ValueError(f"{who}: {arg} must be a tuple of positive ints and Nones, such as "
+                         f"(None, 14), got {value!r}")
+    return tuple(None if d is None else int(d) for d in value)
+
+
 def number(who: str, arg: str, value: Any, *, positive: bool = False,
            nonnegative: bool = False) -> float:
     """``value`` as a finite-or-infinite float, not NaN (TypeError for a non-number);

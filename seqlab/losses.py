@@ -7,16 +7,22 @@ Every loss gives its value and its gradient with respect to the predictions:
 
 Values are reduced as Keras does (see :mod:`seqlab.functional.losses`): per
 sample over the last axis, then the mean over the batch (and time steps).
+Positions a loss is told to ignore (``SparseCategoricalCrossentropy(ignore_class=0)``)
+are left out and the mean is over the rest, as in Keras 3 (see
+:mod:`seqlab.functional.masked_loss`); in ``fit`` the mask of the model's output
+(padding, e.g. from ``Embedding(mask_zero=True)``) is left out in the same way.
 """
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
 
 from seqlab.functional import losses as F
+from seqlab.functional.masked_loss import masked_value_and_grad
 from seqlab.registry import Registry
 
 Kernel = Callable[..., tuple[float, Any]]
@@ -61,13 +67,28 @@ class Loss:
 
     def __call__(self, y_true: Any, y_pred: Any) -> float:
         """The mean loss as a Python float."""
+        if self.label_mask(y_true, y_pred) is not None:
+            return self.value_and_grad(y_true, y_pred)[0]
         return self._run(y_true, y_pred)[0]
 
     def value_and_grad(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
-        """(mean loss, dL/dy_pred) with dL/dy_pred shaped and typed like y_pred."""
+        """(mean loss, dL/dy_pred) with dL/dy_pred shaped and typed like y_pred; the
+        mean is over the positions that :meth:`label_mask` keeps."""
+        mask = self.label_mask(y_true, y_pred)
+        if mask is not None and not mask.all():
+            return masked_value_and_grad(self._value_and_grad, y_true, y_pred, mask,
+                                         who=type(self).__name__)
+        return self._value_and_grad(y_true, y_pred)
+
+    def _value_and_grad(self, y_true: Any, y_pred: Any) -> tuple[float, np.ndarray]:
         value, cache = self._run(y_true, y_pred)
         _, dy_pred = type(self)._backward(1.0, cache)
         return value, dy_pred
+
+    def label_mask(self, y_true: Any, y_pred: Any) -> np.ndarray | None:
+        """The positions of y_pred (its shape but the last axis) whose labels count,
+        or None when all do; only ``ignore_class`` drops any."""
+        return None
 
     def check_labels(self, y_true: Any, who: str) -> None:
         """Raise ValueError for labels this loss cannot learn from. ``fit`` and
@@ -115,12 +136,46 @@ class CategoricalCrossentropy(Loss):
 
 
 class SparseCategoricalCrossentropy(Loss):
-    """Cross-entropy with integer class labels of shape y_pred.shape[:-1]."""
+    """Cross-entropy with integer class labels of shape y_pred.shape[:-1].
+
+    ``ignore_class`` (Keras 3): positions whose label equals it — typically the
+    padding id 0, or -1 — are left out, and the mean is over the rest:
+    L = Σ_{p: y_p ≠ ignore_class} ℓ_p / #{p: y_p ≠ ignore_class}. The ignored
+    label need not be a valid class.
+    """
 
     _forward = staticmethod(F.sparse_categorical_crossentropy)
     _backward = staticmethod(F.sparse_categorical_crossentropy_backward)
     alias = "sparse_categorical_crossentropy"
     takes_logits = True
+
+    def __init__(self, from_logits: bool = False, ignore_class: int | None = None,
+                 name: str | None = None):
+        super().__init__(from_logits=from_logits, name=name)
+        if ignore_class is not None and (isinstance(ignore_class, (bool, np.bool_))
+                                         or not isinstance(ignore_class, numbers.Integral)):
+            raise TypeError(f"{type(self).__name__}: ignore_class must be an int (the label to "
+                            f"leave out, e.g. 0 for padding) or None, got {ignore_class!r}")
+        self.ignore_class = None if ignore_class is None else int(ignore_class)
+
+    def label_mask(self, y_true: Any, y_pred: Any) -> np.ndarray | None:
+        if self.ignore_class is None:
+            return None
+        labels, pred = np.asarray(y_true), np.asarray(y_pred)
+        if labels.ndim == pred.ndim and labels.shape[-1] == 1:
+            labels = labels[..., 0]  # (..., 1) → (...)
+        if labels.shape != pred.shape[:-1]:
+            return None  # the loss itself reports the mismatch
+        return labels != self.ignore_class
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "ignore_class": self.ignore_class}
+
+    def __repr__(self) -> str:
+        args = [a for a in (f"from_logits={self.from_logits}" if self.from_logits else "",
+                            f"ignore_class={self.ignore_class}"
+                            if self.ignore_class is not None else "") if a]
+        return f"{type(self).__name__}({', '.join(args)})"
 
 
 class MeanSquaredError(Loss, aliases=("mse",)):

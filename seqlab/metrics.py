@@ -6,6 +6,14 @@ sample equally, whatever the batch sizes:
 
     result = Σ_batches Σ_elements v / Σ_batches n_elements
 
+With ``sample_weight`` s (Keras' argument; a mask is a 0/1 weight) over the
+leading axes of the values, each element counts s times:
+
+    result = Σ s·v / Σ s
+
+so ``fit`` passes the output's padding mask and the accuracy of a padded batch
+of sequences is the share of its real time steps predicted right.
+
 Per-element values, for predictions ``P`` and targets ``Y``:
 
 - BinaryAccuracy:            v = [ (P > threshold) == Y ]          (one per output unit)
@@ -53,11 +61,24 @@ class Metric:
     def values(self, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement values()")
 
-    def update_state(self, y_true: Any, y_pred: Any) -> None:
-        """Add one batch: its per-element values to ``total``, their number to ``count``."""
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        """Add one batch: its per-element values to ``total``, their number to
+        ``count`` — or, with ``sample_weight`` s (shape: leading axes of the values,
+        e.g. (B, T) for per-step accuracies), Σ s·v and Σ s."""
         v = np.asarray(self.values(np.asarray(y_true), np.asarray(y_pred)), dtype=np.float64)
-        self.total += float(np.sum(v))
-        self.count += int(v.size)
+        if sample_weight is None:
+            self.total += float(np.sum(v))
+            self.count += v.size
+            return
+        s = np.asarray(sample_weight, dtype=np.float64)
+        if s.ndim > v.ndim or s.shape != v.shape[:s.ndim]:
+            raise ValueError(
+                f"metric {self.name!r}: sample_weight of shape {s.shape} does not match the "
+                f"leading axes of its values {v.shape}"
+            )
+        s = np.broadcast_to(s.reshape(*s.shape, *([1] * (v.ndim - s.ndim))), v.shape)
+        self.total += float(np.sum(s * v))
+        self.count += float(np.sum(s))
 
     def result(self) -> float:
         """The running mean (0.0 before any update, as in Keras)."""

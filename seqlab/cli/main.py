@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 SUBCOMMANDS: tuple[str, ...] = ("vectorize", "trace", "w2v", "gradflow", "tour", "run", "runs",
-                                "compare")
+                                "compare", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -100,6 +100,12 @@ def build_report(folder: RunFolder) -> Document:
     if metrics.get("test"):
         doc.add_table(Table("Test data (the final model)", ["metric", "value"],
                             [[k, v] for k, v in metrics["test"].items()], digits=4))
+    at_best = metrics.get("test_at_best")
+    if at_best:
+        scores = {k: v for k, v in at_best.items() if k.startswith("test_")}
+        doc.add_table(Table(f"Test data (the model of the best {at_best['monitor']}, "
+                            f"epoch {at_best['epoch']})", ["metric", "value"],
+                            [[k, v] for k, v in scores.items()], digits=4))
     if history:
         doc.add_heading("Learning curves")
         _curves(doc, history)

@@ -38,7 +38,7 @@ def _best(values: list[float], mode: str) -> tuple[float, int]:
     return v, i + 1
 
 
-def _mode_of(metric: str) -> str:
+def mode_of(metric: str) -> str:
     return "min" if any(w in metric for w in ("loss", "error", "mae", "mse")) else "max"
 
 
@@ -46,7 +46,7 @@ def summarize(history: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     """For each metric: its final value, its best value and the epoch of the best."""
     out = {}
     for name, values in history.items():
-        best, epoch = _best(values, _mode_of(name))
+        best, epoch = _best(values, mode_of(name))
         out[name] = {"final": values[-1], "best": best, "best_epoch": epoch}
     return out
 
@@ -56,7 +56,7 @@ def against_book(metrics: dict[str, Any]) -> dict[str, Any] | None:
     book = metrics.get("book")
     if not book or book.get("value") is None:
         return None
-    name, mode = book["metric"], book.get("mode", _mode_of(book["metric"]))
+    name, mode = book["metric"], book.get("mode", mode_of(book["metric"]))
     summary = {**metrics.get("test", {}), **metrics.get("summary", {})}
     if name in summary and isinstance(summary[name], dict):  # a trained run: its best epoch
         mine = summary[name]["best"]

@@ -14,6 +14,8 @@ One run:
    with the global seed set to the config's seed; after every epoch the
    history gets a row and the checkpoint is replaced (both atomically);
 4. the final model is evaluated on the test data, if there is any, and saved;
+   so is the model of the best validation epoch (``best.seqlab``, by the
+   book's metric or val_loss), as a user who keeps the best checkpoint would;
 5. ``metrics.json`` and ``report.html`` are written, the status set to "done".
 
 Interrupted (Ctrl-C, a kill between epochs), the folder keeps the rows and
@@ -37,7 +39,7 @@ from seqlab.experiments import baselines
 from seqlab.experiments.config import ExperimentConfig
 from seqlab.experiments.data import Prepared, prepare
 from seqlab.experiments.report import write_report
-from seqlab.experiments.results import read_history, summarize
+from seqlab.experiments.results import mode_of, read_history, summarize
 from seqlab.experiments.rundir import RunFolder
 from seqlab.layers import Embedding, deserialize
 
@@ -184,20 +186,49 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
     callbacks = [EpochClock(epoch_seconds),
                  CSVLogger(folder.file("history.csv"), append=done > 0),
                  ModelCheckpoint(folder.file("checkpoint.seqlab"), save_best_only=False)]
+    best = _best_checkpoint(config, folder, done) if data.validation is not None else None
+    if best is not None:
+        callbacks.append(best)
     if "early_stopping" in fit:
         callbacks.append(EarlyStopping(**fit.pop("early_stopping")))
     history = model.fit(data.train_x, data.train_y, epochs=fit.pop("epochs", 1),
                         initial_epoch=done, callbacks=callbacks, verbose=verbose,
                         validation_data=data.validation, **fit)
-    test = {}
-    if data.test is not None:
-        values = model.evaluate(*data.test, verbose=0, return_dict=True, **data.test_options)
-        test = {f"test_{k}": float(v) for k, v in values.items()}
     model.save(folder.file("model.seqlab"))
     del history  # the whole history, resumed runs included, is in history.csv
-    return {"summary": summarize(read_history(folder)), "test": test,
-            "params": model.count_params(),
-            "epochs_done": done + len(epoch_seconds), "epoch_seconds": epoch_seconds}
+    summary = summarize(read_history(folder))
+    results = {"summary": summary, "test": _test(model, data),
+               "params": model.count_params(),
+               "epochs_done": done + len(epoch_seconds), "epoch_seconds": epoch_seconds}
+    if best is not None and best.monitor in summary and data.test is not None:
+        results["test_at_best"] = {
+            "monitor": best.monitor, "epoch": summary[best.monitor]["best_epoch"],
+            **_test(seqlab.load_model(folder.file("best.seqlab")), data)}
+    return results
+
+
+def _test(model: Any, data: Prepared) -> dict[str, float]:
+    """The model's metrics on the test data, keyed ``test_<name>`` ({} without test data)."""
+    if data.test is None:
+        return {}
+    values = model.evaluate(*data.test, verbose=0, return_dict=True, **data.test_options)
+    return {f"test_{k}": float(v) for k, v in values.items()}
+
+
+def _best_checkpoint(config: ExperimentConfig, folder: RunFolder, done: int) -> ModelCheckpoint:
+    """A checkpoint of the best epoch so far by the book's validation metric (val_loss
+    when the book names none), so that the test data can also score the model a
+    user would keep — as Keras' ``ModelCheckpoint(save_best_only=True)`` does. A
+    resumed run starts from the best of the epochs already in the history."""
+    metric = (config.book or {}).get("metric", "")
+    monitor = metric if metric.startswith("val_") else "val_loss"
+    checkpoint = ModelCheckpoint(folder.file("best.seqlab"), monitor=monitor,
+                                 save_best_only=True, mode=mode_of(monitor))
+    if done > 0:
+        earlier = summarize(read_history(folder)).get(monitor)
+        if earlier is not None:
+            checkpoint.best = earlier["best"]
+    return checkpoint
 
 
 def _finished_epochs(folder: RunFolder) -> int:

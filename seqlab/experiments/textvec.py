@@ -38,7 +38,7 @@ from seqlab.text import (
     CharTokenizer,
     JamoTokenizer,
     KiwiTokenizer,
-    Tokenizer,
+    TokenizerLike,
     Vocabulary,
     WordTokenizer,
     ngrams,
@@ -75,7 +75,7 @@ def _kiwi_installed() -> bool:
     return True
 
 
-def choose_tokenizer(texts: Sequence[str], name: str = "auto") -> tuple[Tokenizer, str, str]:
+def choose_tokenizer(texts: Sequence[str], name: str = "auto") -> tuple[TokenizerLike, str, str]:
     """(tokenizer, its name, why it was chosen) by the rule of the module docstring."""
     if name not in TOKENIZERS:
         raise ValueError(f"--tokenizer must be one of {list(TOKENIZERS)}, got {name!r}")
@@ -97,7 +97,7 @@ def choose_tokenizer(texts: Sequence[str], name: str = "auto") -> tuple[Tokenize
     return makers[name](), name, why
 
 
-def tokenize(texts: Sequence[str], tokenizer: Tokenizer) -> list[list[str]]:
+def tokenize(texts: Sequence[str], tokenizer: TokenizerLike) -> list[list[str]]:
     """Every text's tokens (one call for all texts when the tokenizer has ``tokenize_batch``);
     equal tokens share one string object, which keeps a large corpus' tokens small."""
     batch = getattr(tokenizer, "tokenize_batch", None)

@@ -1,10 +1,12 @@
 """seqlab.layers: the chapter's layers, Keras names and weight layouts."""
 
+from seqlab.layers.attention import AdditiveAttention, Attention
 from seqlab.layers.base import Layer, Parameter, deserialize, serialize
 from seqlab.layers.bidirectional import Bidirectional
 from seqlab.layers.conv import Conv1D
 from seqlab.layers.core import Activation, Dense, Dropout, Flatten, RepeatVector, Reshape
 from seqlab.layers.embedding import Embedding
+from seqlab.layers.merge import Add, Average, Concatenate, Dot, Multiply, Subtract
 from seqlab.layers.pooling import (
     AveragePooling1D,
     GlobalAveragePooling1D,
@@ -20,10 +22,16 @@ __all__ = [
     "GRU",
     "LSTM",
     "Activation",
+    "Add",
+    "AdditiveAttention",
+    "Attention",
+    "Average",
     "AveragePooling1D",
     "Bidirectional",
+    "Concatenate",
     "Conv1D",
     "Dense",
+    "Dot",
     "Dropout",
     "Embedding",
     "Flatten",
@@ -33,11 +41,13 @@ __all__ = [
     "InputLayer",
     "Layer",
     "MaxPooling1D",
+    "Multiply",
     "Parameter",
     "RNNBase",
     "RepeatVector",
     "Reshape",
     "SimpleRNN",
+    "Subtract",
     "SymbolicTensor",
     "TimeDistributed",
     "deserialize",

@@ -11,7 +11,12 @@ last call (an array, or a list when the call took a list), and takes ``dout``
 shaped like its *outputs* (a list entry may be None: that output was unused).
 
 Shapes passed to ``build`` and ``compute_output_shape`` include the batch
-dimension (None when unknown), as in Keras.
+dimension (None when unknown), as in Keras. A layer may be told the shape of
+its inputs when it is made, as in Keras: ``input_shape=(T, D)`` (without the
+batch dimension) or ``batch_input_shape=(B, T, D)``; a Sequential model whose
+first layer says so is built at once (see :attr:`Layer.batch_input_shape`).
+A layer whose weights need a dimension that the shape leaves unknown raises
+:class:`UnknownDimensionError` from ``build``.
 """
 
 from __future__ import annotations
@@ -22,11 +27,16 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from seqlab import config, initializers, trace_hook
+from seqlab import checks, config, initializers, trace_hook
 from seqlab.random import make_rng
 from seqlab.registry import Registry
 
 Shape = tuple
+
+
+class UnknownDimensionError(ValueError):
+    """``build`` needs a dimension (e.g. the features of a Dense input) that the
+    input shape leaves as None; the layer can be built once data shows it."""
 
 
 class Parameter:
@@ -83,9 +93,12 @@ class Layer:
     supports_masking: ClassVar[bool] = False
     _name_counts: ClassVar[dict[str, int]] = {}
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, register: bool = True, **kwargs: Any) -> None:
+        """Register the class by name (``register=False``: a subclass that only adds
+        methods to a registered class of the same name, and is saved as that class)."""
         super().__init_subclass__(**kwargs)
-        LAYERS.add(cls)
+        if register:
+            LAYERS.add(cls)
 
     def __init__(
         self,
@@ -94,6 +107,7 @@ class Layer:
         dtype: str | np.dtype | None = None,
         trainable: bool = True,
         input_shape: Sequence[int | None] | None = None,
+        batch_input_shape: Sequence[int | None] | None = None,
         seed: int | None = None,
     ):
         self.name = name if name is not None else self._auto_name()
@@ -103,7 +117,17 @@ class Layer:
                 f"layer {self.name!r}: dtype must be 'float32' or 'float64', got {self.dtype!r}"
             )
         self._trainable = bool(trainable)
-        self.input_shape_arg = tuple(input_shape) if input_shape is not None else None
+        who = f"layer {self.name!r}"
+        self.input_shape_arg = (None if input_shape is None
+                                else checks.shape(who, "input_shape", input_shape))
+        self.batch_input_shape_arg = (None if batch_input_shape is None else checks.shape(
+            who, "batch_input_shape", batch_input_shape))
+        if self.input_shape_arg is not None and self.batch_input_shape_arg is not None:
+            raise ValueError(
+                f"layer {self.name!r}: give input_shape (without the batch dimension) or "
+                f"batch_input_shape (with it), not both; got input_shape="
+                f"{self.input_shape_arg} and batch_input_shape={self.batch_input_shape_arg}"
+            )
         self.seed = seed
         self.built = False
         self._params: list[Parameter] = []
@@ -135,7 +159,8 @@ class Layer:
     ) -> Parameter:
         """Create, initialise and register a parameter of this layer's dtype."""
         init = initializers.get(initializer)
-        value = np.ascontiguousarray(init(tuple(shape), np.dtype(self.dtype), self.rng))
+        # np.require keeps a 0-d weight (a scalar scale) 0-d; ascontiguousarray would make it (1,)
+        value = np.require(init(tuple(shape), np.dtype(self.dtype), self.rng), requirements="C")
         param = Parameter(f"{self.name}/{name}", value, trainable=trainable)
         self._params.append(param)
         return param
@@ -215,6 +240,17 @@ class Layer:
         for p in self.weights:
             p.zero_grad()
 
+    @property
+    def batch_input_shape(self) -> tuple | None:
+        """The input shape this layer was told to expect, batch first:
+        ``batch_input_shape=``, or ``(None, *input_shape)``; None when not told.
+        A Sequential model is built from its first layer's."""
+        if self.batch_input_shape_arg is not None:
+            return self.batch_input_shape_arg
+        if self.input_shape_arg is not None:
+            return (None, *self.input_shape_arg)
+        return None
+
     # ----------------------------------------------------------------- calling
     def __call__(self, inputs: Any, *, training: bool = False, mask: Any = None, **kwargs: Any):
         from seqlab.layers import symbolic
@@ -293,6 +329,16 @@ class Layer:
                 f"layer {self.name!r} ({type(self).__name__}): {what} is empty (shape {x.shape})"
             )
 
+    def _known_dim(self, shape: Sequence[int | None], axis: int, what: str) -> int:
+        """``shape[axis]``, which ``build`` needs; UnknownDimensionError when it is None."""
+        dim = tuple(shape)[axis]
+        if dim is None:
+            raise UnknownDimensionError(
+                f"layer {self.name!r} ({type(self).__name__}): the {what} of the input must "
+                f"be known to make the weights, got shape {tuple(shape)}"
+            )
+        return int(dim)
+
     def _check_last_dim(self, x: np.ndarray, expected: int, what: str = "input") -> None:
         if x.shape[-1] != expected:
             raise ValueError(
@@ -306,6 +352,8 @@ class Layer:
         cfg: dict[str, Any] = {"name": self.name, "dtype": self.dtype, "trainable": self.trainable}
         if self.input_shape_arg is not None:
             cfg["input_shape"] = list(self.input_shape_arg)
+        if self.batch_input_shape_arg is not None:
+            cfg["batch_input_shape"] = list(self.batch_input_shape_arg)
         if self.seed is not None:
             cfg["seed"] = self.seed
         return cfg
@@ -330,3 +378,9 @@ def serialize(layer: Layer) -> dict[str, Any]:
 def deserialize(spec: dict[str, Any]) -> Layer:
     """Rebuild a layer from ``serialize`` output."""
     return LAYERS.deserialize(spec)
+
+
+def reset_names() -> None:
+    """Start automatic layer names afresh (``dense``, ``dense_1``, ... again), as
+    Keras' ``clear_session`` does."""
+    Layer._name_counts.clear()

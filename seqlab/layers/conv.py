@@ -70,8 +70,7 @@ class Conv1D(Layer):
                 f"{self._who()}: expected input of rank 3 (batch, steps, channels), "
                 f"got shape {shape}"
             )
-        if shape[2] is None:
-            raise ValueError(f"{self._who()}: the channel dimension must be known, got {shape}")
+        self._known_dim(shape, 2, "channel dimension")
         T = shape[1]
         if self.padding == "valid" and T is not None and T < self.receptive_field:
             raise ValueError(

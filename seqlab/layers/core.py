@@ -22,7 +22,8 @@ class Dense(Layer):
     """y = activation(x · W + b) over the last axis of x (rank >= 2).
 
     x (B, D) → y (B, H); on sequences x (B, T, D) → y (B, T, H), one W for every
-    step, as in Keras. Backward, with z = x · W + b:
+    step, as in Keras; ``input_dim=D`` is Keras 2's ``input_shape=(D,)``.
+    Backward, with z = x · W + b:
 
         dz = activation'(z) ⊙ dy     (from the output y)
         dx = dz · Wᵀ,  dW = Σ xᵀ · dz,  db = Σ dz
@@ -32,7 +33,12 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation: str | None = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 **kwargs: Any):
+                 input_dim: int | None = None, **kwargs: Any):
+        if input_dim is not None:  # Keras 2's Dense(32, input_dim=784)
+            if kwargs.get("input_shape") is not None:
+                raise ValueError(f"Dense: give input_dim or input_shape, not both; got "
+                                 f"input_dim={input_dim!r}, input_shape={kwargs['input_shape']!r}")
+            kwargs["input_shape"] = (checks.positive_int("Dense", "input_dim", input_dim),)
         super().__init__(**kwargs)
         self.units = checks.positive_int(f"Dense {self.name!r}", "units", units)
         self.activation = canonical_name(activation, f"Dense {self.name!r}")
@@ -46,12 +52,7 @@ class Dense(Layer):
                 f"layer {self.name!r} (Dense): expected input of rank >= 2 (batch, ..., "
                 f"features), got shape {tuple(input_shape)}"
             )
-        D = input_shape[-1]
-        if D is None:
-            raise ValueError(
-                f"layer {self.name!r} (Dense): the last input dimension must be known, "
-                f"got shape {tuple(input_shape)}"
-            )
+        D = self._known_dim(input_shape, -1, "last dimension")
         self.kernel = self.add_weight("kernel", (D, self.units), self.kernel_initializer)
         self.bias = (self.add_weight("bias", (self.units,), self.bias_initializer)
                      if self.use_bias else None)

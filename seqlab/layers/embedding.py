@@ -65,6 +65,14 @@ class Embedding(Layer):
             )
         return matrix
 
+    @property
+    def batch_input_shape(self) -> tuple | None:
+        """As Keras 2: without ``input_shape``, ``(None, input_length)`` — ids of
+        any batch size, of length ``input_length`` (None: any length). A
+        Sequential model that starts with an Embedding is thus built at once."""
+        given = super().batch_input_shape
+        return given if given is not None else (None, self.input_length)
+
     # ------------------------------------------------------------------ build
     def build(self, input_shape: Sequence[int | None]) -> None:
         self.embeddings = self.add_weight(

@@ -118,12 +118,7 @@ class RNNBase(Layer, ABC):
                 f"layer {self.name!r} ({type(self).__name__}): expected input of rank 3 "
                 f"(batch, steps, features), got shape {x_shape}"
             )
-        if x_shape[-1] is None:
-            raise ValueError(
-                f"layer {self.name!r} ({type(self).__name__}): the feature dimension of the "
-                f"input must be known, got shape {x_shape}"
-            )
-        self.input_dim = int(x_shape[-1])
+        self.input_dim = self._known_dim(x_shape, -1, "feature dimension")
         kh = self._gates * self.units
         self.kernel = self.add_weight("kernel", (self.input_dim, kh), self.kernel_initializer)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, kh),

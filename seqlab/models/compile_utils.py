@@ -6,6 +6,8 @@ For outputs ``Ŷ_1..Ŷ_M`` with losses ``L_m`` and weights ``w_m``
 
 A single loss applies to every output (as in Keras); a list gives one per
 output; a dict maps output names to losses (an output left out has no loss).
+An output that carries a mask (padding) leaves its masked positions out of its
+loss and its metrics (:mod:`.sample_weights`).
 """
 
 from __future__ import annotations
@@ -75,20 +77,22 @@ class CompiledLoss:
         self.weights = [1.0 if w is None else float(w) for w in weights]
 
     def value_and_grad(self, ys: list[np.ndarray], outs: list[np.ndarray],
-                       sample_weight: np.ndarray | None = None
+                       sample_weight: np.ndarray | None = None,
+                       masks: Sequence[np.ndarray | None] | None = None
                        ) -> tuple[float, list[float | None], list[np.ndarray | None]]:
         """Total loss, the loss of each output (None without a loss), and dŶ per output;
-        ``sample_weight`` (B,) weights every output's loss (:mod:`.sample_weights`)."""
+        ``sample_weight`` (B,) weights every output's loss and ``masks`` (one per
+        output, None where unmasked) leave out padded positions (:mod:`.sample_weights`)."""
         total = 0.0
         parts: list[float | None] = []
         douts: list[np.ndarray | None] = []
-        for loss, w, y, out in zip(self.losses, self.weights, ys, outs):
+        masks = masks if masks is not None else [None] * len(outs)
+        for loss, w, y, out, mask in zip(self.losses, self.weights, ys, outs, masks):
             if loss is None:
                 parts.append(None)
                 douts.append(None)
                 continue
-            value, dy = (loss.value_and_grad(y, out) if sample_weight is None
-                         else sample_weights.value_and_grad(loss, y, out, sample_weight))
+            value, dy = sample_weights.value_and_grad(loss, y, out, sample_weight, mask)
             value = float(value)
             total += w * value
             parts.append(value)
@@ -97,8 +101,10 @@ class CompiledLoss:
         return total, parts, douts
 
     def value(self, ys: list[np.ndarray], outs: list[np.ndarray],
-              sample_weight: np.ndarray | None = None) -> tuple[float, list[float | None]]:
-        total, parts, _ = self.value_and_grad(ys, outs, sample_weight)
+              sample_weight: np.ndarray | None = None,
+              masks: Sequence[np.ndarray | None] | None = None
+              ) -> tuple[float, list[float | None]]:
+        total, parts, _ = self.value_and_grad(ys, outs, sample_weight, masks)
         return total, parts
 
     def log_names(self) -> list[str]:
@@ -133,6 +139,7 @@ class CompiledMetrics:
                 f"{owner}.compile: metrics must be a list (e.g. ['accuracy']) or a dict by "
                 f"output name, got {type(spec).__name__}"
             )
+        self.losses = list(losses)
         self.entries: list[tuple[int, metrics_mod.Metric, str]] = []
         seen: set[int] = set()
         for i, items in enumerate(per):
@@ -154,9 +161,15 @@ class CompiledMetrics:
         for _, metric, _ in self.entries:
             metric.reset_state()
 
-    def update(self, ys: list[np.ndarray], outs: list[np.ndarray]) -> None:
+    def update(self, ys: list[np.ndarray], outs: list[np.ndarray],
+               masks: Sequence[np.ndarray | None] | None = None) -> None:
+        """Add a batch; an output's metrics skip the positions its loss skips (its
+        mask and the loss's ``ignore_class``)."""
+        masks = masks if masks is not None else [None] * len(outs)
+        counted = {i: sample_weights.position_mask(self.losses[i], ys[i], outs[i], masks[i])
+                   for i in {i for i, _, _ in self.entries}}
         for i, metric, _ in self.entries:
-            metric.update_state(ys[i], outs[i])
+            metric.update_state(ys[i], outs[i], sample_weight=counted[i])
 
     def results(self) -> dict[str, float]:
         return {key: metric.result() for _, metric, key in self.entries}

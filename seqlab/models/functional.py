@@ -230,6 +230,7 @@ class Model(BaseModel):
                 values[id(t)] = v
                 masks[id(t)] = m
         self._cache = True
+        self._output_masks = [masks.get(id(t)) for t in self.outputs]
         results = [values[id(t)] for t in self.outputs]
         return results if self._multi_out else results[0]
 

@@ -1,27 +1,27 @@
-"""Sample weights: one weight per sample scales that sample's loss, reduced as Keras 3 does.
+"""Sample weights and output masks: what each sample and time step adds to the loss.
 
-For a batch of B samples with per-sample losses ℓ_i (the loss's mean over the
-sample's positions: its time steps for sequence outputs, and the last axis
-for element-wise losses such as MSE) and weights w_i:
+For a batch of B samples with per-position losses ℓ_p (p: the positions of an
+output, (B,) or (B, T) for sequences; each ℓ_p the loss's mean over the last
+axis), weights w_i and the mask m_p of the output (1 where there is no mask):
 
-    L_w = (1/B) Σ_i w_i ℓ_i                (Keras' reduction "sum_over_batch_size")
-    dL_w/dŶ_i = (w_i / B) · dℓ_i/dŶ_i
+    L_w = Σ_p w_i(p) m_p ℓ_p / Σ_p m_p           (Keras 3's "sum_over_batch_size")
 
-The weighted sum is divided by the batch size B, not by Σ w: weights
+Without a mask this is (1/B) Σ_i w_i ℓ_i, ℓ_i the mean over the sample's time
+steps: the weighted sum is divided by the batch size B, not by Σ w, so weights
 (1, 1, 0) give two thirds of the mean loss of the first two samples, and a
 sample of weight 0 is removed from the gradient without changing B.
 
-It is computed per group of equal weights v (n_v samples), each with the
-loss's own mean L over that group:
-
-    L_w = Σ_v (v · n_v / B) · L(Y_v, Ŷ_v)
-
-so a batch with a few distinct weights (0/1 masks, class weights) costs a
-few loss calls, and samples of weight 0 are not computed at all.
+The mask is the one the model's output carries (``Embedding(mask_zero=True)``
+through layers that keep it, e.g. ``LSTM(return_sequences=True)`` and
+``Dense``), and a loss's ``ignore_class`` adds its own (see
+:meth:`seqlab.losses.Loss.label_mask`). Padded steps then count neither in the
+sum nor in the denominator: a padded batch has the mean loss of its real steps.
+The computation, by groups of equal weight w·m, is
+:func:`seqlab.functional.masked_loss.masked_value_and_grad`.
 
 Metrics are not weighted (Keras' ``metrics=``; Keras' separate
-``weighted_metrics`` is not offered). Epoch logs average the batch losses
-L_w weighted by batch size, as for unweighted training.
+``weighted_metrics`` is not offered), but they honour the same mask. Epoch logs
+average the batch losses L_w weighted by batch size, as for unweighted training.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from seqlab.functional.masked_loss import masked_value_and_grad
 
 
 def check(weight: Any, n: int, owner: str) -> np.ndarray | None:
@@ -62,18 +64,21 @@ def check(weight: Any, n: int, owner: str) -> np.ndarray | None:
     return w
 
 
-def value_and_grad(loss: Any, y: np.ndarray, out: np.ndarray, weight: np.ndarray
-                   ) -> tuple[float, np.ndarray]:
+def position_mask(loss: Any, y: np.ndarray, out: np.ndarray, mask: Any) -> np.ndarray | None:
+    """The positions of ``out`` that count: its ``mask`` (None: all) and the loss's
+    own ``label_mask`` (``ignore_class``; ``loss`` None: an output without a loss),
+    combined with AND."""
+    own = None if loss is None else loss.label_mask(y, out)
+    if mask is None or own is None:
+        return own if mask is None else np.asarray(mask, dtype=bool)
+    return np.asarray(mask, dtype=bool) & own
+
+
+def value_and_grad(loss: Any, y: np.ndarray, out: np.ndarray, weight: np.ndarray | None = None,
+                   mask: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """(L_w, dL_w/dŶ) for one output; ``loss.value_and_grad`` gives the group means."""
-    B = out.shape[0]
-    total = 0.0
-    grad = np.zeros_like(out)
-    for v in np.unique(weight):
-        if v == 0:
-            continue
-        rows = np.flatnonzero(weight == v)
-        value, dy = loss.value_and_grad(y[rows], out[rows])
-        scale = v * rows.size / B
-        total += scale * float(value)
-        grad[rows] = np.asarray(dy) * out.dtype.type(scale)
-    return total, grad
+    mask = position_mask(loss, y, out, mask)
+    if weight is None and mask is None:
+        return loss.value_and_grad(y, out)
+    return masked_value_and_grad(loss.value_and_grad, y, out, mask, weight,
+                                 who=f"loss {loss.name!r}")

@@ -7,10 +7,13 @@ Forward, for layers f_1..f_n and masks m (from e.g. Embedding(mask_zero=True)):
 Backward runs the layers in reverse: dh_{k-1} = f_k.backward(dh_k).
 
 The model is built (every layer gets its weights) as soon as the input shape is
-known: from ``Input(shape)`` given as the first element, from the first
-layer's ``input_shape=``, from ``build(input_shape)``, or from the first batch
-that ``fit``/``train_on_batch`` sees. ``predict``/``evaluate`` never build from
-data: an unbuilt model has no weights to predict with, so they raise.
+known, as in Keras: from ``Input(shape)`` given as the first element, from the
+first layer's ``input_shape=`` / ``batch_input_shape=`` (an ``Embedding``'s
+``input_length``, or any length without it: Keras 2's rule), from
+``build(input_shape)``, or else from the first batch that ``fit``, ``evaluate``
+or ``predict`` sees. Shapes are carried from layer to layer when layers are
+added; a layer that needs a dimension they leave unknown (a Dense after
+Flatten on sequences of any length) waits, with the model, for the first batch.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.layers.base import Layer, deserialize, serialize
+from seqlab import checks
+from seqlab.layers.base import Layer, UnknownDimensionError, deserialize, serialize
 from seqlab.layers.symbolic import InputLayer, SymbolicTensor
 from seqlab.models.training import BaseModel
 
@@ -33,6 +37,8 @@ class Sequential(BaseModel):
         super().__init__(name=name)
         self._layers: list[Layer] = []
         self.build_input_shape: tuple | None = None
+        self._input_layer_shape: tuple | None = None
+        self.unbuilt_reason = "the input shape is not known"
         self.input_dtype: str | None = None
         self._output_shapes: list[Any] = []
         if layers is not None:
@@ -91,6 +97,7 @@ class Sequential(BaseModel):
                     f"{len(self._layers)} layer(s)"
                 )
             self.input_dtype = input_layer.input_dtype
+            self._input_layer_shape = input_layer.shape
             self.build(input_layer.shape)
             return
         if any(existing is layer for existing in self._layers):
@@ -102,14 +109,7 @@ class Sequential(BaseModel):
             )
         self._layers.append(layer)
         self.add_sublayer(layer)
-        if self.built:
-            self._build_layer(layer, self._output_shapes[-1] if len(self._layers) > 1
-                              else self.build_input_shape)
-        elif len(self._layers) == 1 and self.build_input_shape is None \
-                and layer.input_shape_arg is not None:
-            self.build((None, *layer.input_shape_arg))
-        elif self.build_input_shape is not None:
-            self.build(self.build_input_shape)
+        self._build_if_known()
 
     def pop(self) -> Layer:
         """Remove and return the last layer."""
@@ -117,18 +117,39 @@ class Sequential(BaseModel):
             raise ValueError(f"Sequential {self.name!r}: there is no layer to pop")
         layer = self._layers.pop()
         self._sublayers.remove(layer)
-        if self._output_shapes:
-            self._output_shapes.pop()
+        if not self._layers:
+            self.build_input_shape = self._input_layer_shape
+        self._build_if_known()
         return layer
 
     # --------------------------------------------------------------- build
+    @property
+    def batch_input_shape(self) -> tuple | None:
+        """The input shape to build for: the one built for before, the Input's, or
+        the one the first layer was told (so a Sequential inside another passes
+        its own on); None when not known."""
+        if self.build_input_shape is not None:
+            return self.build_input_shape
+        return self._layers[0].batch_input_shape if self._layers else None
+
+    def _build_if_known(self) -> None:
+        """Build for the known input shape, if there is one and every layer can;
+        otherwise ``unbuilt_reason`` says why the model waits for data."""
+        shape = self.batch_input_shape
+        self.built = False
+        self.unbuilt_reason = "the input shape is not known"
+        if shape is None or not self._layers:
+            return
+        try:
+            self.build(shape)
+        except UnknownDimensionError as exc:
+            self.unbuilt_reason = str(exc)
+
     def _build_layer(self, layer: Layer, shape: Any) -> Any:
         if not layer.built:
             layer.build(shape)
             layer.built = True
-        out = layer.compute_output_shape(shape)
-        self._output_shapes.append(out)
-        return out
+        return layer.compute_output_shape(shape)
 
     def build(self, input_shape: Any = None) -> None:
         """Build every layer for inputs of ``input_shape`` (batch dim included)."""
@@ -138,27 +159,25 @@ class Sequential(BaseModel):
             raise ValueError(
                 f"Sequential {self.name!r}: build() needs an input_shape such as (None, 500)"
             )
-        shape = tuple(input_shape)
-        self.build_input_shape = shape
+        input_shape = checks.shape(f"Sequential {self.name!r}", "input_shape", input_shape)
         if not self._layers:
+            self.build_input_shape = input_shape
             return  # built when the first layer is added
-        self._output_shapes = []
+        self.built = False
+        shape, output_shapes = input_shape, []
         for layer in self._layers:
             shape = self._build_layer(layer, shape)
+            output_shapes.append(shape)
+        self.build_input_shape = input_shape  # kept once every layer could be built
+        self._output_shapes = output_shapes
         self.built = True
 
     def _ensure_built(self, xs: list[np.ndarray], purpose: str) -> None:
+        """Build from the first batch's shape (batch dimension left free), as Keras does."""
         if not self._layers:
             raise ValueError(f"Sequential {self.name!r}: the model has no layers; add() some")
-        if self.built:
-            return
-        if purpose != "fit":
-            raise ValueError(
-                f"Sequential {self.name!r} is not built, so it has no weights to {purpose} "
-                "with: give the input shape (Input(shape) first, input_shape= on the first "
-                "layer, or build((None, ...))), fit it, or load a saved model"
-            )
-        self.build((None, *xs[0].shape[1:]))
+        if not self.built:
+            self.build((None, *xs[0].shape[1:]))
 
     # ------------------------------------------------------ forward/backward
     def call(self, inputs: Any, training: bool = False, mask: Any = None, **kwargs: Any) -> Any:
@@ -170,6 +189,7 @@ class Sequential(BaseModel):
             mask = layer.compute_mask(x, mask)
             x = out
         self._cache = True
+        self._output_masks = [mask]
         return x
 
     def backward(self, dout: Any) -> Any:
@@ -206,6 +226,7 @@ class Sequential(BaseModel):
         for spec in cfg.get("layers", []):
             model.add(deserialize(spec))
         shape = cfg.get("build_input_shape")
-        if shape is not None and not model.built:
-            model.build(tuple(shape))
+        if shape is not None and not model.built:  # built from data, or waiting for it
+            model.build_input_shape = tuple(shape)
+            model._build_if_known()
         return model

@@ -89,9 +89,10 @@ def summary_rows(model: Any) -> list[tuple[str, str, int, str]]:
         return rows
     if not model.built:
         raise ValueError(
-            f"model {model.name!r} is not built yet, so its shapes and weights are unknown: "
-            "give the input shape (Input(shape) first or input_shape= on the first layer), "
-            "call build((None, ...)) or fit it before summary()"
+            f"model {model.name!r} is not built yet ({model.unbuilt_reason}), so its shapes "
+            "and weights are unknown: give the input shape (Input(shape) first, or "
+            "input_shape= on the first layer), call build((None, ...)), or fit or predict "
+            "before summary()"
         )
     for layer, shape in zip(model.layers, model._output_shapes):
         rows.append((f"{layer.name} ({type(layer).__name__})", format_shape(shape),

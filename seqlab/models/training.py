@@ -3,8 +3,8 @@
 One training step on a batch (X, Y):
 
     zero every Parameter.grad
-    Ŷ = model(X, training=True)
-    L, dŶ = Σ_m w_m · loss_m.value_and_grad(Y_m, Ŷ_m)
+    Ŷ = model(X, training=True)            # and the mask of each output (padding)
+    L, dŶ = Σ_m w_m · loss_m.value_and_grad(Y_m, Ŷ_m)   # masked steps left out
     model.backward(dŶ)                     # adds dL/dθ into each Parameter.grad
     optimizer.apply(trainable parameters)  # θ ← update(θ, dθ)
 
@@ -63,6 +63,9 @@ class BaseModel(Layer, ABC):
         self._loss: CompiledLoss | None = None
         self._metrics: CompiledMetrics | None = None
         self._shuffle_seed: int | None = None
+        #: the mask of each output of the last forward pass (None where unmasked);
+        #: ``call`` sets it, the loss and the metrics leave masked positions out
+        self._output_masks: list[np.ndarray | None] = []
 
     # ------------------------------------------------------ subclass hooks
     @property
@@ -86,7 +89,8 @@ class BaseModel(Layer, ABC):
         """Defined by Sequential and Model."""
 
     def _ensure_built(self, xs: list[np.ndarray], purpose: str) -> None:
-        """Build from the data's shapes (training only) or raise if unbuilt."""
+        """Build from the shapes of the first batch if not built yet (Keras does), or
+        raise when the data cannot be what the model takes (``purpose``: the method)."""
 
     def _convert_input(self, x: Any) -> np.ndarray:
         """Models pass inputs on unchanged; each layer converts what it receives."""
@@ -99,6 +103,10 @@ class BaseModel(Layer, ABC):
     def _forward(self, xs: list[np.ndarray], training: bool) -> list[np.ndarray]:
         out = self.call(xs if len(self.input_names) > 1 else xs[0], training=training)
         return list(out) if len(self.output_names) > 1 else [out]
+
+    def _masks(self, outs: list[np.ndarray]) -> list[np.ndarray | None]:
+        """The output masks of the forward pass that gave ``outs``."""
+        return list(self._output_masks) if self._output_masks else [None] * len(outs)
 
     def _backward(self, douts: list[np.ndarray | None]) -> Any:
         return self.backward(douts if len(self.output_names) > 1 else douts[0])
@@ -157,21 +165,21 @@ class BaseModel(Layer, ABC):
                     weights: np.ndarray | None = None) -> tuple[float, list[float | None]]:
         self.zero_grad()
         outs = self._forward(xs, training=True)
-        ys = self._cast_targets(ys, outs)
-        total, parts, douts = self._loss.value_and_grad(ys, outs, weights)
+        ys, masks = self._cast_targets(ys, outs), self._masks(outs)
+        total, parts, douts = self._loss.value_and_grad(ys, outs, weights, masks)
         if not math.isfinite(total):
             return total, parts
         self._backward(douts)
         self.optimizer.apply(self.trainable_weights)
-        self._metrics.update(ys, outs)
+        self._metrics.update(ys, outs, masks)
         return total, parts
 
     def _test_step(self, xs: list[np.ndarray], ys: list[np.ndarray],
                    weights: np.ndarray | None = None) -> tuple[float, list[float | None]]:
         outs = self._forward(xs, training=False)
-        ys = self._cast_targets(ys, outs)
-        total, parts = self._loss.value(ys, outs, weights)
-        self._metrics.update(ys, outs)
+        ys, masks = self._cast_targets(ys, outs), self._masks(outs)
+        total, parts = self._loss.value(ys, outs, weights, masks)
+        self._metrics.update(ys, outs, masks)
         return total, parts
 
     def _logs(self, sums: np.ndarray) -> dict[str, float]:
@@ -404,6 +412,11 @@ class BaseModel(Layer, ABC):
         from seqlab.models.saving import load_weights
 
         load_weights(self, path)
+
+    def export_onnx(self, path: str | os.PathLike) -> Any:
+        """Write the model as ONNX (atomic; returns the ModelProto): seqlab.interop.onnx."""
+        from seqlab.interop.onnx import export_onnx
+        return export_onnx(self, path)
 
 
 def _check_verbose(verbose: Any, owner: str) -> int:

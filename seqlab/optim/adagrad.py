@@ -24,13 +24,15 @@ class Adagrad(Optimizer, aliases=("adagrad",)):
     the two agree exactly.
     """
 
+    _default_learning_rate = 0.001
     _default_name = "adagrad"
 
-    def __init__(self, learning_rate: float | LearningRateSchedule = 0.001,
+    def __init__(self, learning_rate: float | LearningRateSchedule | None = None,
                  initial_accumulator_value: float = 0.1, epsilon: float = 1e-7,
                  clipnorm: float | None = None, clipvalue: float | None = None,
-                 global_clipnorm: float | None = None, name: str | None = None):
-        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name)
+                 global_clipnorm: float | None = None, name: str | None = None,
+                 lr: float | None = None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name, lr)
         for arg, v in (("initial_accumulator_value", initial_accumulator_value),
                        ("epsilon", epsilon)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:

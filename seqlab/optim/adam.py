@@ -29,13 +29,15 @@ class Adam(Optimizer, aliases=("adam",)):
     equal at every step if torch's eps is set to ε / sqrt(1 − β₂ᵗ) before step t.
     """
 
+    _default_learning_rate = 0.001
     _default_name = "adam"
 
-    def __init__(self, learning_rate: float | LearningRateSchedule = 0.001, beta_1: float = 0.9,
-                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,
-                 clipnorm: float | None = None, clipvalue: float | None = None,
-                 global_clipnorm: float | None = None, name: str | None = None):
-        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name)
+    def __init__(self, learning_rate: float | LearningRateSchedule | None = None,
+                 beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
+                 amsgrad: bool = False, clipnorm: float | None = None,
+                 clipvalue: float | None = None, global_clipnorm: float | None = None,
+                 name: str | None = None, lr: float | None = None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name, lr)
         for arg, v in (("beta_1", beta_1), ("beta_2", beta_2)):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0.0 <= v < 1.0:
                 raise ValueError(f"Adam: {arg} must be a number in [0, 1), got {v!r}")

@@ -13,6 +13,9 @@ so a model rebuilt from disk finds its optimizer state again;
 ``state_dict()`` flattens them to ``"dense/kernel/momentum"`` plus
 ``"iterations"``.
 
+``learning_rate=None`` takes the class default; Keras 2's ``lr=`` is accepted
+in its place with a DeprecationWarning (both at once are an error).
+
 Setting ``learning_rate`` (ReduceLROnPlateau does) replaces a float learning
 rate; when the optimizer was created with a schedule, assigning a number raises
 TypeError (as in Keras: the schedule owns the rate) while assigning another
@@ -22,6 +25,7 @@ schedule replaces it.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -38,6 +42,21 @@ from seqlab.registry import Registry
 __all__ = ["Optimizer"]
 
 
+def _pick_learning_rate(owner: str, learning_rate: Any, lr: Any, default: float,
+                        stacklevel: int = 3) -> Any:
+    """``learning_rate``; or Keras 2's old name ``lr`` in its place, with a
+    DeprecationWarning (as Keras gave) pointing ``stacklevel`` frames up; or
+    ``default`` when neither is given. Both at once are a ValueError."""
+    if lr is None:
+        return default if learning_rate is None else learning_rate
+    if learning_rate is not None:
+        raise ValueError(f"{owner}: lr is the old name of learning_rate; give one of them, "
+                         f"got learning_rate={learning_rate!r} and lr={lr!r}")
+    warnings.warn(f"{owner}: lr is deprecated, use learning_rate={lr!r}", DeprecationWarning,
+                  stacklevel=stacklevel)
+    return lr
+
+
 #: Every Optimizer class by the name configs use (see :mod:`seqlab.registry`).
 OPTIMIZERS: Registry[Optimizer] = Registry("optimizer class")
 
@@ -46,6 +65,7 @@ class Optimizer:
     """Base class. Subclasses set ``slot_names()`` and implement ``update_step``."""
 
     _default_name: ClassVar[str] = "optimizer"
+    _default_learning_rate: ClassVar[float] = 0.001
 
     def __init_subclass__(cls, aliases: tuple[str, ...] = (), **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -53,13 +73,16 @@ class Optimizer:
 
     def __init__(
         self,
-        learning_rate: float | LearningRateSchedule,
+        learning_rate: float | LearningRateSchedule | None,
         clipnorm: float | None = None,
         clipvalue: float | None = None,
         global_clipnorm: float | None = None,
         name: str | None = None,
+        lr: float | None = None,
     ):
         self.name = name if name is not None else self._default_name
+        learning_rate = _pick_learning_rate(type(self).__name__, learning_rate, lr,
+                                            self._default_learning_rate, stacklevel=4)
         self._learning_rate = self._check_learning_rate(learning_rate)
         clips = {"clipnorm": clipnorm, "clipvalue": clipvalue,
                  "global_clipnorm": global_clipnorm}

@@ -35,14 +35,15 @@ class RMSprop(Optimizer, aliases=("rmsprop",)):
     them, to about lr·sign(g)/sqrt(1 − ρ) on a row's first update.
     """
 
+    _default_learning_rate = 0.001
     _default_name = "rmsprop"
 
-    def __init__(self, learning_rate: float | LearningRateSchedule = 0.001, rho: float = 0.9,
+    def __init__(self, learning_rate: float | LearningRateSchedule | None = None, rho: float = 0.9,
                  momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False,
                  epsilon_inside_sqrt: bool = True, clipnorm: float | None = None,
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
-                 name: str | None = None):
-        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name)
+                 name: str | None = None, lr: float | None = None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name, lr)
         for arg, v, lo, hi in (("rho", rho, 0.0, 1.0), ("momentum", momentum, 0.0, 1.0),
                                ("epsilon", epsilon, 0.0, float("inf"))):
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:

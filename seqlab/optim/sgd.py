@@ -24,13 +24,14 @@ class SGD(Optimizer, aliases=("sgd",)):
     b = −m / lr.
     """
 
+    _default_learning_rate = 0.01
     _default_name = "SGD"
 
-    def __init__(self, learning_rate: float | LearningRateSchedule = 0.01, momentum: float = 0.0,
-                 nesterov: bool = False, clipnorm: float | None = None,
+    def __init__(self, learning_rate: float | LearningRateSchedule | None = None,
+                 momentum: float = 0.0, nesterov: bool = False, clipnorm: float | None = None,
                  clipvalue: float | None = None, global_clipnorm: float | None = None,
-                 name: str | None = None):
-        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name)
+                 name: str | None = None, lr: float | None = None):
+        super().__init__(learning_rate, clipnorm, clipvalue, global_clipnorm, name, lr)
         if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
                 or not 0.0 <= momentum <= 1.0:
             raise ValueError(f"SGD: momentum must be a float in [0, 1], got {momentum!r}")

@@ -18,11 +18,12 @@ from seqlab.text.standardize import (
     remove_html_breaks,
     strip_punctuation,
 )
+from seqlab.text.teacher_forcing import shift_targets
 from seqlab.text.tokenize import (
     CharTokenizer,
     NgramTokenizer,
     RegexTokenizer,
-    Tokenizer,
+    TokenizerLike,
     WordTokenizer,
     char_ngrams,
     ngrams,
@@ -41,7 +42,7 @@ __all__ = [
     "Standardizer",
     "TextDecodeError",
     "TextVectorizer",
-    "Tokenizer",
+    "TokenizerLike",
     "Vocabulary",
     "VocabularySizeWarning",
     "WordTokenizer",
@@ -58,6 +59,7 @@ __all__ = [
     "pad_sequences",
     "read_text",
     "remove_html_breaks",
+    "shift_targets",
     "split_syllable",
     "stable_hash",
     "strip_punctuation",

@@ -1,7 +1,8 @@
 """Tokenizers: plain callables ``str -> list[str]``.
 
-Anything with that signature is a tokenizer, so users can pass their own
-function wherever seqlab takes one. The classes here only carry options:
+Anything with that signature is a tokenizer (the type :data:`TokenizerLike`),
+so users can pass their own function wherever seqlab takes one. The classes
+here only carry options:
 
 - :class:`WordTokenizer` — Unicode words (letters, marks and digits of every
   script: Hangul, accented Latin, ...), with its own standardization options.
@@ -34,7 +35,7 @@ from seqlab.text.standardize import (
     Standardizer,
 )
 
-Tokenizer = Callable[[str], list[str]]
+TokenizerLike = Callable[[str], list[str]]
 """The tokenizer protocol: a callable taking one text and returning its tokens.
 
 Batch protocol (optional): a tokenizer may also have a method
@@ -69,7 +70,7 @@ def check_batch_output(tokenizer: object, token_lists: Any, n_texts: int) -> Seq
     return token_lists
 
 
-def _check_tokenizer(owner: str, tokenizer: object) -> Tokenizer:
+def _check_tokenizer(owner: str, tokenizer: object) -> TokenizerLike:
     if not callable(tokenizer):
         raise TypeError(
             f"{owner}: tokenizer must be a callable str -> list[str], got {type(tokenizer).__name__}"
@@ -287,7 +288,7 @@ class NgramTokenizer:
     """
 
     def __init__(
-        self, tokenizer: Tokenizer, ngrams: int | Sequence[int], separator: str = " "
+        self, tokenizer: TokenizerLike, ngrams: int | Sequence[int], separator: str = " "
     ) -> None:
         self.tokenizer = _check_tokenizer("NgramTokenizer", tokenizer)
         self.ngrams = parse_ngrams(ngrams, "NgramTokenizer")
@@ -313,7 +314,8 @@ def char_ngrams(text: str, n: int | Sequence[int], *, whitespace: str = "keep") 
     return ngrams(CharTokenizer(whitespace=whitespace)(text), n, separator="")
 
 
-def get_tokenizer(spec: str | Tokenizer | None, owner: str = "split") -> Tokenizer | None:
+def get_tokenizer(spec: str | TokenizerLike | None,
+                  owner: str = "split") -> TokenizerLike | None:
     """Resolve a ``split=`` argument: "whitespace", "word", "character", a callable, or None.
 
     The named splitters do no standardization of their own (that is the

@@ -70,7 +70,7 @@ from seqlab.text.io import check_encoding, iter_texts
 from seqlab.text.sequences import SIDES, pad_flat
 from seqlab.text.standardize import Standardizer, get_standardizer
 from seqlab.text.tokenize import (
-    Tokenizer,
+    TokenizerLike,
     _ngrams,
     batch_tokenizer,
     check_batch_output,
@@ -107,7 +107,7 @@ class TextVectorizer:
         self,
         max_tokens: int | None = None,
         standardize: str | Callable[[str], str] | None = "lower_and_strip_punctuation",
-        split: str | Tokenizer | None = "whitespace",
+        split: str | TokenizerLike | None = "whitespace",
         ngrams: int | Sequence[int] | None = None,
         output_mode: str = "int",
         output_sequence_length: int | None = None,

@@ -38,7 +38,7 @@ def test_a_run_leaves_a_complete_folder_and_a_report(toy, tmp_path):
     folder = run(toy, runs_dir=tmp_path / "runs", verbose=0, out=lambda s: None)
     names = {p.name for p in folder.path.iterdir()}
     assert names == {"config.json", "status.json", "history.csv", "checkpoint.seqlab",
-                     "model.seqlab", "metrics.json", "report.html"}
+                     "best.seqlab", "model.seqlab", "metrics.json", "report.html"}
     assert folder.status()["state"] == "done"
     metrics = folder.read_json("metrics.json")
     assert metrics["epochs_done"] == 4 and len(metrics["epoch_seconds"]) == 4
@@ -55,6 +55,22 @@ def test_a_run_leaves_a_complete_folder_and_a_report(toy, tmp_path):
         assert html.count("<svg") >= 2  # loss and accuracy curves
     model = load_model(folder.file("model.seqlab"))
     assert model.count_params() == metrics["params"]
+
+
+def test_the_test_data_also_scores_the_best_validation_epoch(toy, tmp_path):
+    folder = run(toy, runs_dir=tmp_path / "runs", verbose=0, out=lambda s: None)
+    metrics = folder.read_json("metrics.json")
+    at_best = metrics["test_at_best"]
+    best_epoch = metrics["summary"]["val_acc"]["best_epoch"]
+    assert at_best["monitor"] == "val_acc" and at_best["epoch"] == best_epoch
+    data = np.load(toy.data["path"])
+    best = load_model(folder.file("best.seqlab"))
+    val_acc = best.evaluate(data["x_val"], data["y_val"], verbose=0, return_dict=True)["acc"]
+    assert val_acc == pytest.approx(metrics["summary"]["val_acc"]["best"])
+    test = best.evaluate(data["x_test"], data["y_test"], verbose=0, return_dict=True)
+    assert at_best["test_acc"] == pytest.approx(test["acc"])
+    assert f"the model of the best val_acc, epoch {best_epoch}" in \
+        folder.file("report.html").read_text()
 
 
 def test_an_interrupted_run_resumes_to_the_same_weights(toy, tmp_path, monkeypatch):

@@ -125,12 +125,13 @@ def test_nested_sequential_trains(blobs):
     assert not np.array_equal(inner.get_weights()[0], before[0])
 
 
-def test_predict_on_unbuilt_model_raises():
+def test_predict_builds_an_unbuilt_model_from_the_first_batch():
     model = Sequential([Dense(2)])
-    with pytest.raises(ValueError, match="not built"):
-        model.predict(np.ones((3, 4)))
-    with pytest.raises(ValueError, match="not built"):
+    with pytest.raises(ValueError, match=r"not built yet \(the input shape is not known\)"):
         model.summary()
+    assert model.predict(np.ones((3, 4))).shape == (3, 2)
+    assert model.built and model.input_shape == (None, 4)
+    assert model.layers[0].kernel.shape == (4, 2)
 
 
 def test_structural_errors():
