@@ -144,6 +144,28 @@ def test_functional_model_both_ways(tmp_path):
     assert seqlab_to_keras(keras_model, seqlab_model, x, tmp_path) <= ATOL
 
 
+def attending(lib, layers):
+    """Two inputs through Dense, Attention (with its scale), AdditiveAttention,
+    Add, Multiply and Concatenate into LSTM → Dense: a graph whose branches meet."""
+    query, value = lib.Input((T, D)), lib.Input((T - 1, D))
+    a, b = layers.Dense(D)(query), layers.Dense(D)(value)
+    attended = layers.Attention(use_scale=True)([a, b])
+    additive = layers.AdditiveAttention()([query, layers.Dense(D)(value)])
+    x = layers.Concatenate()([attended, additive, layers.Add()([a, query]),
+                              layers.Multiply()([a, query])])
+    return lib.Model([query, value], layers.Dense(3)(layers.LSTM(3)(x)))
+
+
+def test_merge_and_attention_model_both_ways(tmp_path):
+    keras_model = attending(keras, keras.layers)
+    seqlab_model = attending(seqlab, seqlab_layers)
+    rng = np.random.default_rng(6)
+    x = [rng.normal(size=(B, T, D)).astype("float32"),
+         rng.normal(size=(B, T - 1, D)).astype("float32")]
+    assert keras_to_seqlab(keras_model, seqlab_model, x, tmp_path) <= ATOL
+    assert seqlab_to_keras(keras_model, seqlab_model, x, tmp_path) <= ATOL
+
+
 def test_functional_keras_model_into_sequential_seqlab_model(tmp_path):
     """InputLayers hold no weights: the functional model's files fit the equivalent
     Sequential, as Keras' own load_weights lets them."""
