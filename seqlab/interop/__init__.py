@@ -8,13 +8,20 @@ import torch at import time; only writing into a module imports it.
     load_torch_weights(seqlab_gru, nn_gru)                 # checks + builds
     copy_to_torch(seqlab_conv, nn_conv1d)                  # the other way
 
+Whole models (torch imported only when ``to_torch`` is called):
+
+    module = to_torch(model)        # a torch.nn.Module: same outputs and gradients
+    from_torch(module, model)       # trained weights back (a state dict works too)
+
 Keras 3 weight files (h5py needed, imported only when a file is read or written):
 
     load_keras_weights(model, "model.keras")               # or "model.weights.h5"
     save_keras_weights(model, "model.weights.h5")          # Keras' load_weights reads it
 
-Layouts and gate orders are documented in :mod:`seqlab.interop.core`,
-:mod:`seqlab.interop.recurrent` and :mod:`seqlab.interop.keras_layout`.
+Layouts and gate orders are documented in :mod:`seqlab.interop.core` and
+:mod:`seqlab.interop.recurrent`; the exported model's names in
+:mod:`seqlab.interop.torch_weights`; Keras 3 files' in
+:mod:`seqlab.interop.keras_layout`.
 """
 
 from seqlab.interop.core import (
@@ -35,9 +42,11 @@ from seqlab.interop.recurrent import (
     to_torch_lstm,
     to_torch_rnn,
 )
+from seqlab.interop.torch_export import from_torch, to_torch
 
 __all__ = [
     "copy_to_torch",
+    "from_torch",
     "from_torch_conv1d",
     "from_torch_embedding",
     "from_torch_gru",
@@ -47,6 +56,7 @@ __all__ = [
     "load_keras_weights",
     "load_torch_weights",
     "save_keras_weights",
+    "to_torch",
     "to_torch_conv1d",
     "to_torch_embedding",
     "to_torch_gru",
