@@ -179,6 +179,50 @@ class RNNBase(Layer, ABC):
             return [output, *[np.array(s, copy=True) for s in finals]]
         return output
 
+    # --------------------------------------------------------------- stepping
+    def step(self, inputs: Any, states: Any = None, mask: Any = None
+             ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Inference from given states, for decoders that carry them between calls.
+
+        Runs the steps of ``inputs`` (B, T, D) — one step when T = 1 — from
+        ``states`` (one (B, H) array per name in ``state_names``; None: zeros)
+        on the same kernels as ``call`` and returns ``(outputs (B, T, H), final
+        states)``. Stepping a sequence piece by piece, each piece starting from
+        the final states of the one before, gives the outputs of one call on the
+        whole sequence. A masked step (mask (B, T) False) carries the states;
+        its output is the previous output, or zeros with ``zero_output_for_mask``.
+
+        Nothing is kept: no dropout, no backward cache, ``self.states`` of a
+        stateful layer untouched; ``return_sequences`` and ``return_state`` do
+        not apply. ``go_backwards`` is refused: its first step reads the end of
+        the sequence.
+        """
+        if not self.built:
+            raise RuntimeError(f"layer {self.name!r}: step() needs a built layer")
+        if self.go_backwards:
+            raise ValueError(
+                f"layer {self.name!r} ({type(self).__name__}): go_backwards=True reads the "
+                "sequence from its end, so it cannot be run step by step"
+            )
+        x = self._convert_input(inputs)
+        self._check_ndim(x, 3)
+        self._check_last_dim(x, self.input_dim)
+        B, T, _ = x.shape
+        step_mask = self._step_mask(mask, B, T)  # (T, B) time-major
+        if states is None:
+            states0 = [np.zeros((B, self.units), dtype=self.dtype) for _ in self._state_names]
+        else:
+            given = [self._convert_input(s) for s in (states if isinstance(states, (list, tuple))
+                                                      else [states])]
+            states0 = self._initial_states(given, B)
+        b_in, rb = self._bias_parts()
+        xw = chosen("input_projection")(x, self.kernel.value, b_in, False)
+        hs, finals, _ = self._loop_forward(chosen(f"{self._cell}_forward"), xw, rb, states0,
+                                           step_mask, None)
+        if self.zero_output_for_mask and step_mask is not None:
+            hs = np.where(step_mask[:, :, None], hs, 0)
+        return np.ascontiguousarray(np.swapaxes(hs, 0, 1)), list(finals)  # (T, B, H) -> (B, T, H)
+
     # ----------------------------------------------------------- call checks
     def _step_mask(self, mask: Any, B: int, T: int) -> np.ndarray | None:
         if isinstance(mask, (list, tuple)):
