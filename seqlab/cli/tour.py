@@ -7,7 +7,8 @@
 
 Sections: one-hot/multi-hot table, the worked RNN and its training to
 "난 널 사랑해", the same loops traced from seqlab's SimpleRNN, backpropagation
-by hand, gradient flow, LSTM/GRU gates. Nothing is downloaded.
+by hand, gradient flow, LSTM/GRU gates, a toy encoder–decoder with attention
+decoding "I love you" step by step. Nothing is downloaded.
 """
 
 from __future__ import annotations

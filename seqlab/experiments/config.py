@@ -20,9 +20,14 @@ A config is plain JSON (``seqlab run --show NAME > my.json``, edit, then
 ``fit`` holds fit's arguments, and optionally ``"early_stopping": {"monitor":
 "val_acc", "patience": 2, "restore_best_weights": true}`` (EarlyStopping's).
 ``model`` lists layers in seqlab's own config format (``seqlab.layers.serialize``),
-or names a computed baseline (``{"baseline": "naive"}``, ``{"baseline": "ridge"}``)
-that is evaluated, not trained. ``quick`` holds overrides merged into ``data`` and
-``fit`` for a tiny run (``--quick``). Unknown keys are refused with the known ones.
+holds a functional model's graph (``{"functional": Model.get_config()}``: several
+inputs, recurrent initial states), or names a computed baseline
+(``{"baseline": "naive"}``, ``{"baseline": "ridge"}``) that is evaluated, not
+trained. ``evaluation`` (optional) names a check of the trained model beyond
+its loss and metrics, with its options (``{"kind": "tagging_f1"}``; the kinds are
+in :mod:`seqlab.experiments.evaluations`). ``quick`` holds overrides merged into
+``data``, ``fit`` and ``evaluation`` for a tiny run (``--quick``). Unknown keys
+are refused with the known ones.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ class ConfigError(ValueError):
     """A config that cannot run: what is wrong and what was expected."""
 
 
-SECTIONS = {"data", "compile", "fit", "book", "quick"}
+QUICK_KEYS = ("data", "fit", "evaluation")
 FIT_KEYS = {"epochs", "batch_size", "validation_split", "steps_per_epoch", "validation_steps",
             "shuffle", "early_stopping"}
 BOOK_KEYS = {"metric", "value", "mode", "source", "note"}
@@ -71,6 +76,7 @@ class ExperimentConfig:
     seed: int = 1
     book: dict[str, Any] | None = None
     quick: dict[str, Any] = field(default_factory=dict)
+    evaluation: dict[str, Any] | None = None
 
     # ---------------------------------------------------------- checking
     @classmethod
@@ -104,10 +110,14 @@ class ExperimentConfig:
         if unknown_fit:
             raise ConfigError(f"{where}: unknown fit key {unknown_fit[0]!r}; known: "
                               f"{sorted(FIT_KEYS)}")
-        unknown_quick = sorted(set(self.quick) - {"data", "fit"})
+        unknown_quick = sorted(set(self.quick) - set(QUICK_KEYS))
         if unknown_quick:
             raise ConfigError(f"{where}: unknown quick key {unknown_quick[0]!r}; known: "
-                              "['data', 'fit']")
+                              f"{list(QUICK_KEYS)}")
+        if self.evaluation is not None and not (isinstance(self.evaluation, dict)
+                                                and isinstance(self.evaluation.get("kind"), str)):
+            raise ConfigError(f"{where}: evaluation must be an object with a 'kind' "
+                              f"(e.g. {{\"kind\": \"tagging_f1\"}}), got {self.evaluation!r}")
         if self.book is not None:
             if not isinstance(self.book, dict):
                 raise ConfigError(f"{where}: book must be an object or null")
@@ -116,9 +126,10 @@ class ExperimentConfig:
                 raise ConfigError(f"{where}: unknown book key {unknown_book[0]!r}; known: "
                                   f"{sorted(BOOK_KEYS)}")
         if not (isinstance(self.model, list) or isinstance(self.model, dict)
-                and set(self.model) == {"baseline"}):
-            raise ConfigError(f"{where}: model must be a list of layer configs or "
-                              f"{{\"baseline\": ...}}, got {self.model!r}")
+                and set(self.model) in ({"baseline"}, {"functional"})):
+            raise ConfigError(f"{where}: model must be a list of layer configs, "
+                              f"{{\"functional\": ...}} or {{\"baseline\": ...}}, got "
+                              f"{self.model!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise ConfigError(f"{where}: seed must be an int >= 0, got {self.seed!r}")
 
@@ -130,8 +141,11 @@ class ExperimentConfig:
 
     def quick_version(self) -> ExperimentConfig:
         """This config with its ``quick`` overrides applied (tiny data, one epoch)."""
-        return ExperimentConfig(**{**asdict(self), "data": _merge(self.data, self.quick.get(
-            "data", {})), "fit": _merge(self.fit, self.quick.get("fit", {}))})
+        spec = asdict(self)
+        for key in QUICK_KEYS:
+            if key in self.quick:
+                spec[key] = _merge(spec[key] or {}, self.quick[key])
+        return ExperimentConfig(**spec)
 
     def with_overrides(self, **sections: dict[str, Any]) -> ExperimentConfig:
         """A copy with some keys of ``data`` / ``fit`` replaced (e.g. fit={"epochs": 3})."""

@@ -3,6 +3,8 @@
     {"dataset": "imdb", "num_words": 10000, "maxlen": 500, "reverse": false}
         Keras' id scheme (seqlab.datasets.imdb.load_data); every review padded or
         cut at the front to ``maxlen`` ids, as pad_sequences does (with
+        ``"multi_hot": true`` instead, one vector per review: 1 at each id it
+        holds, ``num_words`` long, as section 3.4 of the book encodes it; with
         ``reverse``, reversed first, as listing 6.42 does: the padding stays in front); validation by
         the fit's validation_split (the last 20% of train, as the book); the test
         split is evaluated at the end.
@@ -27,6 +29,8 @@
         the first Embedding; the test file is evaluated at the end.
     {"dataset": "npz", "path": "my.npz"}
         your own arrays: x_train, y_train and optionally x_val, y_val, x_test, y_test.
+    {"dataset": "tinyshakespeare" | "korean_spacing", ...}, {"dataset": "spelled_numbers"}
+        sequence outputs, targets (B, T): see :mod:`.seqdata` and :mod:`.numbers`.
 
 ``limit`` (IMDB, npz) keeps the first examples of each split and
 ``limit_hours`` (weather) the first hours of the series: ``--quick`` runs use them.
@@ -34,6 +38,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +80,8 @@ class Prepared:
     vocabulary_size: int | None = None
     series: WindowedSeries | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    #: what an evaluation hook needs besides the arrays (vocabularies, held-out texts)
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def _take(spec: dict[str, Any], key: str, default: Any = None, required: bool = False) -> Any:
@@ -94,10 +101,12 @@ def _imdb(spec: dict[str, Any], seed: int) -> Prepared:
     from seqlab.datasets import imdb
     from seqlab.text import pad_sequences
 
-    maxlen = _take(spec, "maxlen", required=True)
     (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=_take(spec, "num_words"))
     limit = _take(spec, "limit")
     x_train, y_train, x_test, y_test = _limited(limit, x_train, y_train, x_test, y_test)
+    if _take(spec, "multi_hot", False):
+        return _imdb_multi_hot(spec, x_train, y_train, x_test, y_test)
+    maxlen = _take(spec, "maxlen", required=True)
     if _take(spec, "reverse", False):  # listing 6.42: each review reversed, then padded
         x_train, x_test = [s[::-1] for s in x_train], [s[::-1] for s in x_test]
     x_train, x_test = pad_sequences(list(x_train), maxlen), pad_sequences(list(x_test), maxlen)
@@ -105,6 +114,22 @@ def _imdb(spec: dict[str, Any], seed: int) -> Prepared:
             "num_words": _take(spec, "num_words"), "reverse": bool(_take(spec, "reverse"))}
     return Prepared(x_train, np.asarray(y_train), (maxlen,), test=(x_test, np.asarray(y_test)),
                     info=info)
+
+
+def _imdb_multi_hot(spec: dict[str, Any], x_train: Any, y_train: Any, x_test: Any,
+                    y_test: Any) -> Prepared:
+    size = _take(spec, "num_words", required=True)
+
+    def encode(reviews: Any) -> np.ndarray:
+        out = np.zeros((len(reviews), size), dtype=np.float32)  # (N, num_words)
+        for row, ids in enumerate(reviews):
+            out[row, ids] = 1.0
+        return out
+
+    info = {"train": len(y_train), "test": len(y_test), "num_words": size,
+            "encoding": "multi-hot (one vector per review)"}
+    return Prepared(encode(x_train), np.asarray(y_train), (size,),
+                    test=(encode(x_test), np.asarray(y_test)), info=info)
 
 
 def _imdb_text(spec: dict[str, Any], seed: int) -> Prepared:
@@ -275,8 +300,19 @@ def _npz(spec: dict[str, Any], seed: int) -> Prepared:
                     info={"path": str(path), "train": len(y)})
 
 
+def _elsewhere(module: str, builder: str) -> Any:
+    """The builder ``builder`` of ``seqlab.experiments.<module>``, imported when first used."""
+    def build(spec: dict[str, Any], seed: int) -> Prepared:
+        found = importlib.import_module(f"seqlab.experiments.{module}")
+        return getattr(found, builder)(spec, seed)
+    return build
+
+
 BUILDERS = {"imdb": _imdb, "imdb_text": _imdb_text, "beijing": _weather, "jena": _weather,
-            "nsmc": _nsmc, "npz": _npz}
+            "nsmc": _nsmc, "npz": _npz,
+            "tinyshakespeare": _elsewhere("seqdata", "tiny_shakespeare"),
+            "korean_spacing": _elsewhere("seqdata", "korean_spacing"),
+            "spelled_numbers": _elsewhere("numbers", "spelled_numbers")}
 
 
 def prepare(spec: dict[str, Any], seed: int = 1) -> Prepared:

@@ -1,10 +1,11 @@
 """The report of one run: one self-contained HTML page, made from the run folder alone.
 
 Sections: what ran (the config's description), the result beside the book's
-number, learning curves (each metric for training and validation, per
-epoch), the test metrics, the facts of the run (wall time, time per epoch,
-threads, seed, parameters, versions, BLAS), the data, and the config itself
-(copy it to run your own variant). Figures need matplotlib (the ``plot``
+number, the test metrics, the config's evaluation (sequence metrics, samples),
+learning curves (each metric for training and validation, per epoch), the
+facts of the run (wall time, time per epoch, threads, seed, parameters,
+versions, BLAS), the data, and the config itself (copy it to run your own
+variant). Figures need matplotlib (the ``plot``
 extra); without it the page says so and keeps its tables.
 """
 
@@ -73,6 +74,17 @@ def _curves(doc: Document, history: dict[str, list[float]]) -> None:
         doc.add_svg(picture.text(), f"{name} per epoch")
 
 
+def _evaluation(doc: Document, found: dict[str, Any]) -> None:
+    """The config's evaluation (seqlab.experiments.evaluations): metrics, tables, notes."""
+    doc.add_heading(found["title"])
+    table = Table("Metrics (the final model)", ["metric", "value"],
+                  [[k, v] for k, v in found["metrics"].items()], digits=4)
+    table.notes.extend(found.get("notes", []))
+    doc.add_table(table)
+    for extra in found.get("tables", []):
+        doc.add_table(Table(extra["title"], extra["columns"], extra["rows"], digits=4))
+
+
 def _facts(metrics: dict[str, Any]) -> Table:
     seconds = metrics.get("epoch_seconds") or []
     rows = [["wall time (s)", round(metrics.get("wall_seconds", float("nan")), 1)],
@@ -106,6 +118,8 @@ def build_report(folder: RunFolder) -> Document:
         doc.add_table(Table(f"Test data (the model of the best {at_best['monitor']}, "
                             f"epoch {at_best['epoch']})", ["metric", "value"],
                             [[k, v] for k, v in scores.items()], digits=4))
+    if metrics.get("evaluation"):
+        _evaluation(doc, metrics["evaluation"])
     if history:
         doc.add_heading("Learning curves")
         _curves(doc, history)

@@ -3,7 +3,8 @@
 The book's figure for an experiment is ``{"metric": "val_acc", "value": 0.893,
 "mode": "max"}``: the best validation accuracy over the epochs (or, with
 "min", the lowest validation loss); a test metric ("test_acc") is the final
-model's on the test data. :func:`against_book` gives seqlab's value
+model's on the test data, and a metric of the config's evaluation ("f1") the
+final model's there. :func:`against_book` gives seqlab's value
 of that metric and the difference, in the metric's own direction (positive:
 seqlab did better).
 """
@@ -57,7 +58,8 @@ def against_book(metrics: dict[str, Any]) -> dict[str, Any] | None:
     if not book or book.get("value") is None:
         return None
     name, mode = book["metric"], book.get("mode", mode_of(book["metric"]))
-    summary = {**metrics.get("test", {}), **metrics.get("summary", {})}
+    found = (metrics.get("evaluation") or {}).get("metrics", {})
+    summary = {**found, **metrics.get("test", {}), **metrics.get("summary", {})}
     if name in summary and isinstance(summary[name], dict):  # a trained run: its best epoch
         mine = summary[name]["best"]
     elif name in summary:  # a computed baseline

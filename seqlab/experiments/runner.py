@@ -13,7 +13,8 @@ One run:
 3. the model is built from the config's layer list, compiled and trained
    with the global seed set to the config's seed; after every epoch the
    history gets a row and the checkpoint is replaced (both atomically);
-4. the final model is evaluated on the test data, if there is any, and saved;
+4. the final model is evaluated on the test data, if there is any, then by
+   the config's ``evaluation`` (:mod:`.evaluations`), if it names one, and saved;
    so is the model of the best validation epoch (``best.seqlab``, by the
    book's metric or val_loss), as a user who keeps the best checkpoint would;
 5. ``metrics.json`` and ``report.html`` are written, the status set to "done".
@@ -35,7 +36,7 @@ import numpy as np
 
 import seqlab
 from seqlab.callbacks import Callback, CSVLogger, EarlyStopping, ModelCheckpoint
-from seqlab.experiments import baselines
+from seqlab.experiments import baselines, evaluations
 from seqlab.experiments.config import ExperimentConfig
 from seqlab.experiments.data import Prepared, prepare
 from seqlab.experiments.report import write_report
@@ -90,13 +91,21 @@ def versions() -> dict[str, str]:
             "machine": f"{platform.machine()} ({platform.processor() or 'cpu'})"}
 
 
-def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
-    """The config's layers as a compiled Sequential. An Embedding with ``input_dim``
-    null gets the data's vocabulary size; a pretrained embedding matrix from the
-    data (GloVe, word2vec) goes into the first Embedding layer."""
-    layers = [deserialize(_sized(spec, data)) for spec in config.model]
-    model = seqlab.Sequential(layers, name=config.name)
-    model.build((None, *data.input_shape))
+def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.models.BaseModel:
+    """The config's layers as a compiled Sequential (or its functional graph as a Model).
+    An Embedding with ``input_dim`` null and a Dense with ``units`` null get the data's
+    vocabulary size; a pretrained embedding matrix from the data (GloVe, word2vec) goes
+    into the first Embedding layer."""
+    if isinstance(config.model, dict):  # {"functional": Model.get_config()}
+        graph = config.model["functional"]
+        graph = {**graph, "name": config.name,
+                 "layers": [_sized(spec, data) for spec in graph.get("layers", [])]}
+        model = seqlab.Model.from_config(graph)
+        layers = model.layers
+    else:
+        layers = [deserialize(_sized(spec, data)) for spec in config.model]
+        model = seqlab.Sequential(layers, name=config.name)
+        model.build((None, *data.input_shape))
     if data.embedding_matrix is not None:
         embedding = next((layer for layer in layers if isinstance(layer, Embedding)), None)
         if embedding is None:
@@ -104,17 +113,28 @@ def build_model(config: ExperimentConfig, data: Prepared) -> seqlab.Sequential:
                              "vectors but the model has no Embedding layer")
         embedding.set_weights([data.embedding_matrix])
     spec = config.compile
-    model.compile(optimizer=seqlab.optim.get(spec.get("optimizer", "rmsprop")),
-                  loss=spec.get("loss"), metrics=spec.get("metrics"))
+    loss = spec.get("loss")
+    if isinstance(loss, dict) and "class_name" in loss:  # one loss's config, not one per output
+        loss = seqlab.losses.get(loss)
+    model.compile(optimizer=seqlab.optim.get(spec.get("optimizer", "rmsprop")), loss=loss,
+                  metrics=spec.get("metrics"))
     return model
 
 
+#: the argument that a layer given as null takes from the data's vocabulary size
+_SIZED_BY_VOCABULARY = {"Embedding": "input_dim", "Dense": "units"}
+
+
 def _sized(spec: dict[str, Any], data: Prepared) -> dict[str, Any]:
-    if spec.get("class_name") != "Embedding" or spec.get("config", {}).get("input_dim"):
+    """An Embedding with ``input_dim`` null, or a Dense with ``units`` null (a softmax
+    over the vocabulary), sized by the data's vocabulary."""
+    argument = _SIZED_BY_VOCABULARY.get(spec.get("class_name"))
+    if argument is None or argument not in spec.get("config", {}) or spec["config"][argument]:
         return spec
     if data.vocabulary_size is None:
-        raise ValueError("an Embedding with input_dim null needs data that has a vocabulary")
-    return {**spec, "config": {**spec["config"], "input_dim": data.vocabulary_size}}
+        raise ValueError(f"a {spec['class_name']} with {argument} null needs data that has a "
+                         "vocabulary")
+    return {**spec, "config": {**spec["config"], argument: data.vocabulary_size}}
 
 
 def run(config: ExperimentConfig, runs_dir: str = "runs", quick: bool = False,
@@ -197,7 +217,10 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
     model.save(folder.file("model.seqlab"))
     del history  # the whole history, resumed runs included, is in history.csv
     summary = summarize(read_history(folder))
-    results = {"summary": summary, "test": _test(model, data),
+    found = None
+    if config.evaluation is not None:
+        found = evaluations.evaluate(model, data, config.evaluation, config.seed)
+    results = {"summary": summary, "test": _test(model, data), "evaluation": found,
                "params": model.count_params(),
                "epochs_done": done + len(epoch_seconds), "epoch_seconds": epoch_seconds}
     if best is not None and best.monitor in summary and data.test is not None:

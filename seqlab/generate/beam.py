@@ -29,9 +29,18 @@ source stops once it holds K finished hypotheses and
 
 Before the first step the K beams of a source are copies of one row; all but
 one start at s = −∞ so that the first step does not pick one token K times.
+
+An ``observer`` (e.g. :func:`seqlab.trace.record_generation`) is told every
+step, before the beams move on: ``observer.beam_step(length, sources, history,
+sums, logits, scores, parents, tokens, ended, kept)`` with the running
+sources (N',), their beams' tokens (N', K, length − 1) and sums (N', K), the
+logits (N'·K, V), the best 2K candidates (N', 2K each), which of them ended
+(N', 2K) and the indices of the K that run on (N', K).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +104,7 @@ def _candidates(z: np.ndarray, sums: np.ndarray, n_best: int
 
 def beam_search(stepper: Stepper, batch: Batch, width: int, max_length: int,
                 end_token: int | None, length_penalty: float, early_stopping: bool | str,
-                num_return_sequences: int) -> list[list[Hypothesis]]:
+                num_return_sequences: int, observer: Any = None) -> list[list[Hypothesis]]:
     """The ``num_return_sequences`` best hypotheses of each row of ``batch``, best first."""
     N, K = len(batch.prompt), width
     stepper.start(batch.sources, N)
@@ -114,6 +123,9 @@ def beam_search(stepper: Stepper, batch: Batch, width: int, max_length: int,
         for j, c in zip(*np.nonzero(ends[:, :K] & np.isfinite(scores[:, :K]))):
             finished[running[j]].add([*history[j, parents[j, c]], end_token], scores[j, c], True)
         keep = np.argsort(ends, axis=1, kind="stable")[:, :K]  # the best K that did not end
+        if observer is not None:
+            observer.beam_step(length, running, history, sums, z, scores, parents, tokens, ends,
+                               keep)
         sums = np.where(ends[rows, keep], -np.inf, scores[rows, keep])
         parents, tokens = parents[rows, keep], tokens[rows, keep]
         history = np.concatenate([history[rows, parents], tokens[:, :, None]], axis=2)

@@ -54,6 +54,7 @@ class Decoder:
         accepted = self.graph.feedback.vocabulary or self.graph.vocabulary
         self.start_token = self._token("start_token", start_token, accepted)
         self.end_token = self._token("end_token", end_token, self.graph.vocabulary)
+        self.observer: Any = None
 
     @property
     def vocabulary(self) -> int:
@@ -87,19 +88,26 @@ class Decoder:
             results[row] = result
         return results
 
-    def _paths(self, source: Any, prompt: Any, max_length: int | None,
-               choose: Chooser) -> list[Hypothesis]:
-        max_length = self._max_length(max_length)
+    def _batch(self, kind: str, source: Any, prompt: Any, options: dict[str, Any]) -> Batch:
+        """The checked batch; the observer, if any, hears of the search."""
         batch = make_batch(self.graph, source, prompt, self.start_token)
-        found = (decode_paths(self.stepper, batch, max_length, self.end_token, choose)
-                 if len(batch.rows) else [])
+        if self.observer is not None:
+            self.observer.begin(kind, batch, options)
+        return batch
+
+    def _paths(self, kind: str, source: Any, prompt: Any, max_length: int | None,
+               choose: Chooser, options: dict[str, Any]) -> list[Hypothesis]:
+        max_length = self._max_length(max_length)
+        batch = self._batch(kind, source, prompt, {"max_length": max_length, **options})
+        found = (decode_paths(self.stepper, batch, max_length, self.end_token, choose,
+                              self.observer) if len(batch.rows) else [])
         return self._fill(batch, found, self._empty())
 
     def greedy(self, source: Any = None, *, prompt: Any = None,
                max_length: int | None = None) -> list[Hypothesis]:
         """Greedy search: the most likely token at every step; one Hypothesis per source
         (per prompt row for a language model)."""
-        return self._paths(source, prompt, max_length, greedy_choice)
+        return self._paths("greedy", source, prompt, max_length, greedy_choice, {})
 
     def sample(self, source: Any = None, *, prompt: Any = None, max_length: int | None = None,
                temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
@@ -116,8 +124,9 @@ class Decoder:
             if not 0 < top_p <= 1:
                 raise ValueError(f"Decoder.sample: top_p must be in (0, 1], got {top_p!r}")
         rng = make_rng(seed)
-        return self._paths(source, prompt, max_length, lambda z: draw(
-            sampling_probabilities(z, temperature, top_k, top_p), rng))
+        options = {"temperature": temperature, "top_k": top_k, "top_p": top_p}
+        return self._paths("sample", source, prompt, max_length, lambda z: draw(
+            sampling_probabilities(z, temperature, top_k, top_p), rng), options)
 
     def beam_search(self, source: Any = None, *, prompt: Any = None, width: int = 5,
                     max_length: int | None = None, length_penalty: float = 1.0,
@@ -141,8 +150,10 @@ class Decoder:
         early_stopping = checks.choice(who, "early_stopping", early_stopping,
                                        (True, False, "never"))
         max_length = self._max_length(max_length)
-        batch = make_batch(self.graph, source, prompt, self.start_token)
+        batch = self._batch("beam_search", source, prompt, {
+            "width": width, "max_length": max_length, "length_penalty": length_penalty,
+            "num_return_sequences": n_return, "early_stopping": early_stopping})
         found = (beam_search(self.stepper, batch, width, max_length, self.end_token,
-                             length_penalty, early_stopping, n_return)
+                             length_penalty, early_stopping, n_return, self.observer)
                  if len(batch.rows) else [])
         return self._fill(batch, found, [self._empty()])

@@ -10,11 +10,17 @@ until it picks the end token or has ``max_length`` tokens. A row that ends
 leaves the batch (``Stepper.select``), so the rows still running are the only
 ones computed. Its ``log_prob`` is Σ_t log p(y_t | y_<t, source) under the
 model (no temperature), and so is its score.
+
+An ``observer`` (e.g. :func:`seqlab.trace.record_generation`) is told every
+step before the picked tokens are written:
+``observer.path_step(rows, prefixes, logits, picked)`` with the batch rows still
+running, their tokens so far (R', t), the logits (R', V) and the picks (R',).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +38,7 @@ def greedy_choice(z: np.ndarray) -> np.ndarray:
 
 
 def decode_paths(stepper: Stepper, batch: Batch, max_length: int, end_token: int | None,
-                 choose: Chooser) -> list[Hypothesis]:
+                 choose: Chooser, observer: Any = None) -> list[Hypothesis]:
     """One hypothesis per row of ``batch`` (see the module docstring)."""
     R = len(batch.prompt)
     stepper.start(batch.sources, R)
@@ -44,6 +50,8 @@ def decode_paths(stepper: Stepper, batch: Batch, max_length: int, end_token: int
     running = np.arange(R)  # the rows still in the stepper, in its order
     for t in range(max_length):
         picked = choose(z)
+        if observer is not None:
+            observer.path_step(running, tokens[running, :t], z, picked)
         log_probs[running] += z[np.arange(len(running)), picked] - logsumexp(z)
         tokens[running, t] = picked
         lengths[running] = t + 1

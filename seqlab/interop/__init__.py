@@ -1,4 +1,4 @@
-"""Carry weights between seqlab (Keras layout) and PyTorch.
+"""Carry weights between seqlab (Keras layout), PyTorch and Keras 3 files.
 
 Functions take a torch module or its state dict (tensors or arrays) and never
 import torch at import time; only writing into a module imports it.
@@ -13,9 +13,15 @@ Whole models (torch imported only when ``to_torch`` is called):
     module = to_torch(model)        # a torch.nn.Module: same outputs and gradients
     from_torch(module, model)       # trained weights back (a state dict works too)
 
+Keras 3 weight files (h5py needed, imported only when a file is read or written):
+
+    load_keras_weights(model, "model.keras")               # or "model.weights.h5"
+    save_keras_weights(model, "model.weights.h5")          # Keras' load_weights reads it
+
 Layouts and gate orders are documented in :mod:`seqlab.interop.core` and
 :mod:`seqlab.interop.recurrent`; the exported model's names in
-:mod:`seqlab.interop.torch_weights`.
+:mod:`seqlab.interop.torch_weights`; Keras 3 files' in
+:mod:`seqlab.interop.keras_layout`.
 """
 
 from seqlab.interop.core import (
@@ -26,6 +32,7 @@ from seqlab.interop.core import (
     to_torch_embedding,
     to_torch_linear,
 )
+from seqlab.interop.keras_weights import load_keras_weights, save_keras_weights
 from seqlab.interop.loading import copy_to_torch, load_torch_weights
 from seqlab.interop.recurrent import (
     from_torch_gru,
@@ -46,7 +53,9 @@ __all__ = [
     "from_torch_linear",
     "from_torch_lstm",
     "from_torch_rnn",
+    "load_keras_weights",
     "load_torch_weights",
+    "save_keras_weights",
     "to_torch",
     "to_torch_conv1d",
     "to_torch_embedding",

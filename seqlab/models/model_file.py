@@ -60,43 +60,44 @@ def existing_file(path: str | os.PathLike, who: str) -> str:
     return path
 
 
-def _check_entry(info: zipfile.ZipInfo, file_size: int, path: str) -> None:
+def _check_entry(info: zipfile.ZipInfo, file_size: int, path: str, kind: str) -> None:
     name = info.filename
     if info.compress_type != zipfile.ZIP_STORED:
         raise invalid(path, f"entry {name!r} is compressed (zip method {info.compress_type}); "
-                            "seqlab model files hold stored entries (zip -0, ZIP_STORED)")
+                            "seqlab reads stored entries only (zip -0, ZIP_STORED)", kind)
     if info.flag_bits & 0x1:
-        raise invalid(path, f"entry {name!r} is encrypted")
+        raise invalid(path, f"entry {name!r} is encrypted", kind)
     if info.file_size != info.compress_size or info.header_offset + info.file_size > file_size:
         raise invalid(path, f"entry {name!r} claims {info.file_size:,} bytes "
                             f"({info.compress_size:,} stored) in a file of {file_size:,} bytes; "
-                            "the file is cut short or damaged")
+                            "the file is cut short or damaged", kind)
 
 
-def read_entries(path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-                 ) -> dict[str, bytes]:
+def read_entries(path: str, required: tuple[str, ...], optional: tuple[str, ...] = (),
+                 kind: str = "model") -> dict[str, bytes]:
     """The bytes of the ``required`` entries and of those ``optional`` ones the
-    archive holds, each checked (see the module docstring)."""
+    archive holds, each checked (see the module docstring); ``kind`` names the
+    file in errors."""
     file_size = os.path.getsize(path)
     with open(path, "rb") as fh:  # a file that cannot be opened raises its own OSError
         try:
             archive = zipfile.ZipFile(fh)
         except _ZIP_DAMAGE as exc:
             raise invalid(path, f"it is not a zip archive, or it is cut short or damaged "
-                                f"({exc})") from None
+                                f"({exc})", kind) from None
         with archive:
             names = archive.namelist()
             missing = [n for n in required if n not in names]
             if missing:
-                raise invalid(path, f"it has no {missing[0]!r} (entries: {names})")
+                raise invalid(path, f"it has no {missing[0]!r} (entries: {names})", kind)
             out = {}
             for name in (*required, *(n for n in optional if n in names)):
                 info = archive.getinfo(name)
-                _check_entry(info, file_size, path)
+                _check_entry(info, file_size, path, kind)
                 try:
                     out[name] = archive.read(info)
                 except _ZIP_DAMAGE as exc:
-                    raise invalid(path, f"entry {name!r} is damaged ({exc})") from None
+                    raise invalid(path, f"entry {name!r} is damaged ({exc})", kind) from None
     return out
 
 

@@ -19,6 +19,12 @@ weight values than the file holds (``initializers.limit_values``), so an
 edited config cannot ask for terabytes; then every weight's name and shape
 must match. A file that fails any of this raises ModelFileError (a
 ValueError): ``file 'm.seqlab' is not a valid seqlab model: <why>``.
+
+``model.save_weights(path)`` writes the weights alone: a safetensors file, or,
+for a path ending in ``.h5`` (``m.weights.h5``), Keras 3's HDF5 layout, which
+Keras' ``load_weights`` reads (:mod:`seqlab.interop.keras_weights`, needs
+h5py). ``load_weights`` reads those, a ``.seqlab`` model file's weights, and a
+Keras 3 ``.keras`` archive's.
 """
 
 from __future__ import annotations
@@ -98,21 +104,39 @@ def _weights_blob(model: Any, kind: str) -> bytes:
     return st.save(arrays, metadata={"format": kind, "order": json.dumps(list(arrays))})
 
 
+def _suffix(path: str | os.PathLike) -> str:
+    return os.path.splitext(os.fspath(path))[1].lower()
+
+
 def save_weights(model: Any, path: str | os.PathLike) -> None:
-    """Write every weight of ``model`` by parameter name to a safetensors file."""
+    """Write every weight of ``model``: in Keras 3's HDF5 layout for a ``.h5`` path
+    (:mod:`seqlab.interop.keras_weights`, needs h5py), else by parameter name to a
+    safetensors file. A ``.keras`` path is refused (that is a whole Keras model)."""
     _require_built(model, "save")
+    if _suffix(path) in (".h5", ".keras"):
+        from seqlab.interop.keras_weights import save_keras_weights
+
+        save_keras_weights(model, path)
+        return
     blob = _weights_blob(model, "seqlab.weights")
     with atomic_write(path, "wb") as f:
         f.write(blob)
 
 
 def load_weights(model: Any, path: str | os.PathLike) -> None:
-    """Load weights written by ``save_weights`` (or from a ``.seqlab`` model file).
+    """Load weights written by ``save_weights`` (or from a ``.seqlab`` model file);
+    a ``.h5`` or ``.keras`` path is read as Keras 3 writes it
+    (:mod:`seqlab.interop.keras_weights`, needs h5py).
 
     Arrays are matched by position, in ``model.weights`` order (as Keras does), so
     a model built again with other layer names loads them; counts and shapes must
     agree."""
     _require_built(model, "load into")
+    if _suffix(path) in (".h5", ".keras"):
+        from seqlab.interop.keras_weights import load_keras_weights
+
+        load_keras_weights(model, path)
+        return
     path = existing_file(path, "load_weights")
     with open(path, "rb") as f:
         is_model = f.read(len(ZIP_MAGIC)) == ZIP_MAGIC

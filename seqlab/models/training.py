@@ -400,13 +400,15 @@ class BaseModel(Layer, ABC):
         save_model(self, path)
 
     def save_weights(self, path: str | os.PathLike) -> None:
-        """Write the weights alone to a safetensors file (atomic)."""
+        """Write the weights alone (atomic): Keras 3's HDF5 layout for a ``.h5`` path
+        (``m.weights.h5``; needs h5py), else a safetensors file."""
         from seqlab.models.saving import save_weights
 
         save_weights(self, path)
 
     def load_weights(self, path: str | os.PathLike) -> None:
-        """Load weights written by ``save_weights`` (names and shapes must match)."""
+        """Load weights written by ``save_weights``, or by Keras 3 (``.weights.h5``,
+        ``.keras``); counts and shapes must match."""
         from seqlab.models.saving import load_weights
 
         load_weights(self, path)

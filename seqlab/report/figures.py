@@ -206,10 +206,12 @@ def line_chart(series: Mapping[str, Any], title: str, xlabel: str, ylabel: str,
 def heatmaps(panels: Sequence[tuple[str, np.ndarray]], title: str,
              col_labels: Sequence[str] | None = None, row_label: str = "unit",
              col_label: str = "step", vmin: float | None = None, vmax: float | None = None,
-             cmap: str = "viridis", fmt: str = "svg") -> Rendered:
+             cmap: str = "viridis", fmt: str = "svg",
+             row_labels: Sequence[str] | None = None) -> Rendered:
     """Heatmaps stacked vertically, one per (panel title, matrix (rows, cols)).
 
-    Rows are units, columns steps (labelled by ``col_labels``, e.g. tokens).
+    Rows are units, columns steps (labelled by ``col_labels``, e.g. tokens);
+    ``row_labels`` names the rows of every panel instead of numbering them.
     ``vmin``/``vmax`` fix one colour scale for all panels (default: each its own).
     """
     _check_fmt(fmt)
@@ -224,6 +226,9 @@ def heatmaps(panels: Sequence[tuple[str, np.ndarray]], title: str,
     if col_labels is not None and len(col_labels) != cols:
         raise ValueError(f"heatmaps {title!r}: {len(col_labels)} column labels for {cols} "
                          "columns")
+    if row_labels is not None and any(len(row_labels) != m.shape[0] for m in mats):
+        raise ValueError(f"heatmaps {title!r}: {len(row_labels)} row labels for panels of "
+                         f"{[m.shape[0] for m in mats]} rows")
     width = min(16.0, 3.0 + 0.42 * cols)
     with figure_style() as families:
         fig = _new_figure(width, 1.0 + sum(0.35 + 0.16 * m.shape[0] for m in mats))
@@ -233,7 +238,10 @@ def heatmaps(panels: Sequence[tuple[str, np.ndarray]], title: str,
                               interpolation="nearest")
             ax.set_title(name, fontsize="medium", loc="left")
             ax.set_ylabel(row_label)
-            ax.set_yticks(range(m.shape[0]) if m.shape[0] <= 16 else [])
+            if row_labels is not None:
+                ax.set_yticks(range(m.shape[0]), labels=list(row_labels), fontsize="small")
+            else:
+                ax.set_yticks(range(m.shape[0]) if m.shape[0] <= 16 else [])
             last = ax is axes[-1]
             if col_labels is not None:
                 ax.set_xticks(range(cols), labels=list(col_labels) if last else [],

@@ -8,6 +8,8 @@
   :mod:`.handprop_svg`.
 - :mod:`.flowdemo` — vanishing and exploding gradients: SimpleRNN vs LSTM vs GRU.
 - :mod:`.sejong` — LSTM and GRU gates over "세종은 1443년에 …".
+- :mod:`.translation_toy` — a toy encoder–decoder with attention learns "I love
+  you" → "난 널 사랑해"; greedy and beam decoding traced step by step.
 - :mod:`.reports` and :mod:`.tour` — all of it as one report (``seqlab tour``).
 
 The tools themselves (record, gradient flow, gate maps) live in

@@ -10,7 +10,10 @@ Sections, in the talk's order:
 3. the same loops traced from seqlab's own SimpleRNN (:func:`record`);
 4. backpropagation by hand (:func:`seqlab.talk.reports.backprop_document`);
 5. gradient flow (:func:`seqlab.talk.flowdemo.gradflow_report`);
-6. LSTM and GRU gates over "세종은 1443년에 …" (:func:`seqlab.talk.sejong.sejong_demo`).
+6. LSTM and GRU gates over "세종은 1443년에 …" (:func:`seqlab.talk.sejong.sejong_demo`);
+7. translation with attention: a toy encoder–decoder learns "I love you" →
+   "난 널 사랑해" and is watched decoding, greedy and beam search, with its
+   attention (:func:`seqlab.talk.translation_toy.translation_section`).
 
 Everything is embedded (no download). ``quick=True`` shrinks the gradient-flow
 training grid for tests.
@@ -102,12 +105,14 @@ def tour_document(quick: bool = False, figures: bool = True) -> Document:
     """The whole tour as one Document (see the module docstring)."""
     from seqlab.talk import flowdemo
     from seqlab.talk.reports import backprop_document, seed_document
+    from seqlab.talk.translation_toy import translation_section
 
     start = time.perf_counter()
     doc = Document("seqlab tour: deep learning for text and sequences, every number in view")
     doc.add_text("A walk through the seed talk (Deep Learning with Python, chapter 6): text "
-                 "becomes numbers, a tiny RNN learns to translate, gradients flow (or do not) "
-                 "and gates decide what to keep.")
+                 "becomes numbers, a tiny RNN learns to translate, gradients flow (or do not), "
+                 "gates decide what to keep, and an encoder–decoder with attention translates "
+                 "one word at a time.")
     doc.add_heading("1. Text to numbers")
     doc.add_tables(text_tables())
     _extend(doc, seed_document(), "2. The worked RNN: I love you → 난 널 사랑해")
@@ -121,6 +126,8 @@ def tour_document(quick: bool = False, figures: bool = True) -> Document:
     _extend(doc, report.document, "5. Gradient flow")
     doc.add_heading("6. LSTM and GRU gates")
     gates_section(doc, figures)
+    doc.add_heading("7. Translation with attention: I love you → 난 널 사랑해, step by step")
+    translation_section(doc, figures)
     doc.add_text(f"Tour computed in {time.perf_counter() - start:.1f} s "
                  f"({'quick' if quick else 'full'} mode).")
     return doc

@@ -8,6 +8,10 @@
 
     gradient_flow(model, x, y)             # ‖dL/dh_t‖ per t for every recurrent layer
 
+    with seqlab.trace.record_generation(decoder, vocabulary=words) as gen:
+        decoder.beam_search(source_ids, width=3)
+    gen.tables()                           # the beam at each step, the attention
+
 Layers check :data:`seqlab.trace_hook.ACTIVE` (one ``ContextVar.get()``
 per call); the hook sits below the layers, and this package above them, loaded
 on first use of a name below. The talk's demonstrations built on these tools
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "GateMaps": "gates",
+    "GenerationTape": "generation",
     "LayerRecord": "records",
     "Tape": "recorder",
     "TraceError": "records",
@@ -31,10 +36,12 @@ _EXPORTS: dict[str, str] = {
     "gradient_flow": "gradflow",
     "layer_kind": "records",
     "record": "recorder",
+    "record_generation": "generation",
 }
 
 __all__ = [
     "GateMaps",
+    "GenerationTape",
     "LayerRecord",
     "Tape",
     "TraceError",
@@ -45,10 +52,12 @@ __all__ = [
     "gradient_flow",
     "layer_kind",
     "record",
+    "record_generation",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from seqlab.trace.gates import GateMaps, gate_maps
+    from seqlab.trace.generation import GenerationTape, record_generation
     from seqlab.trace.gradflow import decay_ratio, first_token_task, gradient_flow
     from seqlab.trace.recorder import Tape, record
     from seqlab.trace.records import LayerRecord, TraceError, UnknownLayerError, layer_kind

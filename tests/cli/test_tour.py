@@ -22,11 +22,15 @@ from seqlab.cli.main import main
 from seqlab.report import fonts
 
 SECTIONS = ("1. Text to numbers", "2. The worked RNN", "3. The same loops, traced",
-            "4. Backpropagation by hand", "5. Gradient flow", "6. LSTM and GRU gates")
+            "4. Backpropagation by hand", "5. Gradient flow", "6. LSTM and GRU gates",
+            "7. Translation with attention")
 TABLE_TITLES = ("multi-hot: one row per document", "첫번째 루프", "loop 1 traced from SimpleRNN",
                 "gradient flow ‖dL/dstate_t‖ at initialisation",
                 "which cells learn to recall the first token", "exploding gradients and clipping",
-                "LSTM gates over the sentence", "GRU gates over the sentence")
+                "LSTM gates over the sentence", "GRU gates over the sentence",
+                "the toy pairs and their greedy translations",
+                "greedy search, step by step", "beam search step 1 (width 3",
+                "attention while decoding: I love you → 난 널 사랑해")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +63,7 @@ def test_report_is_one_self_contained_page(tour):
     for title in TABLE_TITLES:
         assert title in text
     if _has_matplotlib():
-        assert text.count("<svg") >= 3  # gradient curves, gate maps, backprop graphs
+        assert text.count("<svg") >= 4  # gradient curves, gate maps, backprop graphs, attention
 
 
 class _Anchors(HTMLParser):

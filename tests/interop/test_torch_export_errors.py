@@ -122,6 +122,8 @@ def test_from_torch_takes_a_module_or_a_state_of_arrays():
 def test_sgd_steps_in_torch_are_seqlab_steps(momentum):
     """Each trainable torch parameter is one seqlab weight (a single seqlab bias exports a
     frozen zero bias_hh), so torch.optim.SGD trains what seqlab.optim.SGD trains."""
+    # a fixed draw: about one in twenty moves some weight less than 1e-4 in three steps
+    seqlab.set_random_seed(0)
     ids_in = Input((T,), dtype="int64")
     x = Embedding(V, 3, mask_zero=True, dtype="float64", name="emb")(ids_in)
     x = Bidirectional(GRU(4, reset_after=False, return_sequences=True, dtype="float64"),

@@ -41,8 +41,9 @@ What still differs from running them on Keras 2:
   that warning is ignored in the plotting listings;
 - Keras 2 layers have an ``output_shape`` attribute, seqlab's do not (the
   model has it; no listing of the chapter uses the layer's);
-- ``model.save_weights('pre_trained_glove_model.h5')`` writes seqlab's own
-  weights file under that name (not HDF5) and ``load_weights`` reads it back.
+- ``model.save_weights('pre_trained_glove_model.h5')`` writes HDF5, in Keras
+  3's ``.weights.h5`` layout (Keras 2's own differs; h5py needed, as in Keras),
+  and ``load_weights`` reads it back.
 """
 
 # The listings are kept as printed, so the rules they break stay off here:

@@ -1,0 +1,143 @@
+"""The chapter's experiments beside the book: one Markdown report from a folder of runs.
+
+    python benchmarks/experiments_table.py RUNS_DIR [--out benchmarks/results/experiments.md]
+
+For every experiment the newest finished run under ``RUNS_DIR`` (as written by
+``seqlab run NAME --runs-dir RUNS_DIR``) gives one row. Classification: the best
+validation accuracy and its epoch beside the book's number, and the test
+accuracy of the final model and of the model of the best validation epoch.
+Weather: the validation MAE (normalised units as the book, and in the target's
+unit) and the test MAE of the best-validation model, each as a gain over the
+naive baseline and over the ridge baseline of the same runs folder:
+``gain = 1 − model / baseline`` (positive: the model's error is lower). The
+book's gain over its naive baseline (Jena) is given beside it. Runs still going
+or failed are listed, not scored. Wall time is the sum over the scored runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def newest_done(root: Path) -> dict[str, dict[str, Any]]:
+    """name → metrics of its newest finished run, plus the folders not finished."""
+    done: dict[str, dict[str, Any]] = {}
+    for path in sorted(p for p in root.iterdir() if (p / "config.json").is_file()):
+        status = json.loads((path / "status.json").read_text(encoding="utf-8"))
+        name = json.loads((path / "config.json").read_text(encoding="utf-8"))["name"]
+        if status.get("state") == "done":
+            metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+            done[name] = {**metrics, "folder": path.name}
+    return done
+
+
+def unfinished(root: Path, done: dict[str, dict[str, Any]]) -> list[str]:
+    rows = []
+    for path in sorted(p for p in root.iterdir() if (p / "config.json").is_file()):
+        name = json.loads((path / "config.json").read_text(encoding="utf-8"))["name"]
+        state = json.loads((path / "status.json").read_text(encoding="utf-8")).get("state")
+        if state != "done" and name not in done:
+            rows.append(f"- `{name}`: {state} (`{path.name}`)")
+    return rows
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def number(value: Any, digits: int = 4) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def percent(gain: float | None) -> str:
+    return "–" if gain is None else f"{100 * gain:+.1f}%"
+
+
+def classification_rows(done: dict[str, dict[str, Any]]) -> list[list[str]]:
+    rows = []
+    for name, m in done.items():
+        if "val_acc" not in m.get("summary", {}):
+            continue
+        val = m["summary"]["val_acc"]
+        book = (m.get("book") or {}).get("value")
+        at_best = m.get("test_at_best", {})
+        rows.append([f"`{name}`", f"{val['best']:.4f} (epoch {val['best_epoch']})",
+                     number(book, 3), "–" if book is None else f"{100 * (val['best'] - book):+.1f}",
+                     number(m.get("test", {}).get("test_acc")), number(at_best.get("test_acc")),
+                     str(m.get("epochs_done")), f"{m['wall_seconds']:.0f}", str(m.get("threads"))])
+    return rows
+
+
+def weather_scores(m: dict[str, Any]) -> tuple[float, float | None, int | None]:
+    """(validation MAE, test MAE of the best-validation model, best epoch)."""
+    if m.get("baseline"):
+        return m["summary"]["val_loss"], m["summary"]["test_loss"], None
+    val = m["summary"]["val_loss"]
+    at_best = m.get("test_at_best", {})
+    return val["best"], at_best.get("test_loss"), val["best_epoch"]
+
+
+def weather_rows(done: dict[str, dict[str, Any]]) -> list[list[str]]:
+    naive, ridge = done.get("weather_naive"), done.get("weather_linear")
+    base = {k: weather_scores(v) for k, v in (("naive", naive), ("ridge", ridge)) if v}
+    book_naive = (naive or {}).get("book", {}).get("value")
+    rows = []
+    for name, m in done.items():
+        if not name.startswith("weather_"):
+            continue
+        val, test, epoch = weather_scores(m)
+        unit = m.get("data", {}).get("target_std")
+
+        def gain(which: str, index: int, mine: float | None) -> float | None:
+            theirs = base.get(which, (None, None))[index]
+            return None if mine is None or theirs is None else 1 - mine / theirs
+
+        book = (m.get("book") or {}).get("value")
+        book_gain = None if book is None or book_naive is None else 1 - book / book_naive
+        rows.append([f"`{name}`", number(val) + ("" if epoch is None else f" (epoch {epoch})"),
+                     "–" if unit is None else f"{val * unit:.2f}", number(test),
+                     percent(gain("naive", 0, val)), percent(gain("ridge", 0, val)),
+                     percent(gain("naive", 1, test)), percent(gain("ridge", 1, test)),
+                     number(book, 3), percent(book_gain),
+                     str(m.get("epochs_done")), f"{m['wall_seconds']:.0f}", str(m.get("threads"))])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", type=Path)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    done = newest_done(args.runs)
+    parts = ["# The chapter's experiments beside the book", "",
+             (f"Made by `python benchmarks/experiments_table.py {args.runs.name}` from the run "
+             "folders of `seqlab run NAME --runs-dir ...` (book budgets)."), "",
+             "## Text classification (IMDB, NSMC)", "",
+             table(["experiment", "best val acc", "book", "Δ points", "test acc (final)",
+                    "test acc (best-val model)", "epochs", "wall s", "threads"],
+                   classification_rows(done)), "",
+             "## Weather (Beijing Aotizhongxin, TEMP 24 h ahead; the book: Jena)", "",
+             ("MAE in normalised units (the book's scale) and in the target's unit (°C); "
+             "gain = 1 − MAE / baseline MAE."), "",
+             table(["experiment", "val MAE", "val MAE °C", "test MAE (best-val model)",
+                    "val gain vs naive", "val gain vs ridge", "test gain vs naive",
+                    "test gain vs ridge", "book val MAE (Jena)", "book gain vs naive",
+                    "epochs", "wall s", "threads"], weather_rows(done)), ""]
+    total = sum(m["wall_seconds"] for m in done.values())
+    parts += [f"Wall time of the scored runs, summed: {total:.0f} s ({total / 3600:.2f} h).", ""]
+    rest = unfinished(args.runs, done)
+    if rest:
+        parts += ["Not finished when this was written:", "", *rest, ""]
+    text = "\n".join(parts)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
