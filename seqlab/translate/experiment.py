@@ -57,6 +57,8 @@ __all__ = ["CONFIGS", "get", "load", "names", "run"]
 CONFIGS = Path(__file__).parent / "configs"
 SECTIONS = {"name": str, "description": str, "data": dict, "source": dict, "target": dict,
             "model": dict, "fit": dict, "evaluate": dict, "seed": int, "quick": dict}
+REQUIRED = {"data": ("pairs", "test_size", "validation_size"), "source": ("kind", "max_length"),
+            "target": ("kind", "max_length"), "fit": ("epochs", "batch_size")}
 
 
 def names() -> list[str]:
@@ -75,6 +77,11 @@ def check(config: Any, origin: str) -> dict[str, Any]:
     unknown = sorted(set(config) - set(SECTIONS))
     if unknown:
         raise ConfigError(f"{origin}: unknown key {unknown[0]!r}; known: {sorted(SECTIONS)}")
+    for section, keys in REQUIRED.items():
+        missing = [k for k in keys if k not in config[section]]
+        if missing:
+            raise ConfigError(f"{origin}: {section!r} needs the keys {list(keys)}; missing "
+                              f"{missing}")
     return config
 
 

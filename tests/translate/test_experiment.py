@@ -78,6 +78,14 @@ def test_a_bad_pair_file_is_named_by_line(tmp_path, line, problem):
     assert json.loads((folder / "status.json").read_text())["state"] == "failed"
 
 
+def test_a_config_without_a_required_key_names_it():
+    config = experiment.get("translate_kor_eng")
+    del config["source"]["max_length"]
+    with pytest.raises(ValueError, match=r"'source' needs the keys \['kind', 'max_length'\]; "
+                                         r"missing \['max_length'\]"):
+        experiment.check(config, "my.json")
+
+
 def test_an_unknown_experiment_lists_the_known_ones():
     with pytest.raises(ValueError, match="there are: .*translate_spa_eng"):
         experiment.get("translate_fra_eng")
