@@ -204,8 +204,9 @@ class ModelCheckpoint(Callback):
     is written only when ``monitor`` improved.
 
     When training begins, the path (filled in with epoch 1 and zeros) is checked
-    to be writable, so that a missing folder fails before the first epoch, not
-    after it. Folders are not created.
+    to be writable — and, for weights to a ``.h5`` name (Keras' HDF5 layout),
+    h5py to be importable — so that a missing folder or package fails before
+    the first epoch, not after it. Folders are not created.
     """
 
     def __init__(self, filepath: str | os.PathLike, monitor: str = "val_loss",
@@ -227,6 +228,10 @@ class ModelCheckpoint(Callback):
             raise ValueError(f"ModelCheckpoint: filepath {self.filepath!r} is not a valid "
                              f"template ({exc})") from None
         check_writable(example, "ModelCheckpoint file")
+        if self.save_weights_only and example.lower().endswith(".h5"):
+            from seqlab.interop.keras_weights import require_h5py
+
+            require_h5py("ModelCheckpoint", example)  # needs h5py: say so before epoch 1
 
     def _path(self, epoch: int, logs: Logs) -> str:
         try:

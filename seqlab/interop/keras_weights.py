@@ -58,7 +58,7 @@ KERAS_CONFIG, KERAS_WEIGHTS = "config.json", "model.weights.h5"
 _INPUT_LAYER = re.compile(r"(.*/)?layers/input_layer(_\d+)?/vars")
 
 
-def _import_h5py(who: str, path: str) -> Any:
+def require_h5py(who: str, path: str) -> Any:
     try:
         import h5py
     except ImportError:
@@ -78,7 +78,7 @@ def save_keras_weights(model: Any, path: str | os.PathLike) -> None:
                          "needs Keras' config.json; seqlab writes the weights alone: use a "
                          "name ending in '.weights.h5'")
     _require_built(model, "save")
-    h5py = _import_h5py(who, os.fspath(path))
+    h5py = require_h5py(who, os.fspath(path))
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
         for group in vars_groups(model):
@@ -192,7 +192,7 @@ def load_keras_weights(model: Any, path: str | os.PathLike) -> None:
     who = "load_keras_weights"
     path = existing_file(path, who)
     _require_built(model, "load into")
-    h5py = _import_h5py(who, path)
+    h5py = require_h5py(who, path)
     groups = vars_groups(model)
     with open(path, "rb") as f:
         head = f.read(len(HDF5_MAGIC))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 
 import numpy as np
 import pytest
@@ -144,6 +145,20 @@ def test_output_paths_are_checked_before_the_first_batch(make_mlp, blobs, tmp_pa
         model.fit(x, y, epochs=2, verbose=0, callbacks=[counter, make(tmp_path)])
     assert counter.batches == 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_keras_weights_checkpoint_without_h5py_fails_before_the_first_batch(
+        make_mlp, blobs, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)  # makes `import h5py` fail
+    x, y = blobs
+    model = make_mlp()
+    model.compile("sgd", "binary_crossentropy")
+    counter = BatchCounter()
+    checkpoint = ModelCheckpoint(str(tmp_path / "w-{epoch:02d}.weights.h5"),
+                                 save_weights_only=True)
+    with pytest.raises(ImportError, match=r"ModelCheckpoint: .*w-01\.weights\.h5.*h5py"):
+        model.fit(x, y, epochs=2, verbose=0, callbacks=[counter, checkpoint])
+    assert counter.batches == 0 and list(tmp_path.iterdir()) == []
 
 
 def test_checkpoint_template_with_log_keys_is_checked_with_placeholders(make_mlp, blobs,
