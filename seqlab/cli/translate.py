@@ -12,8 +12,8 @@ MODEL is a translator folder (``model.translator`` in a run folder, or one
 written by ``Translator.save``). With no sentence on the command line, the
 sentences are read from standard input, one per line; each translation is
 printed on its own line. Options go before MODEL or after the last sentence
-(argparse cannot take them in between). A sentence longer than the model's maximum is refused
-(with the counts), not cut.
+(argparse cannot take them in between). A sentence longer than the model's
+maximum is refused (with the counts), not cut.
 """
 
 from __future__ import annotations
