@@ -206,7 +206,8 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
     callbacks = [EpochClock(epoch_seconds),
                  CSVLogger(folder.file("history.csv"), append=done > 0),
                  ModelCheckpoint(folder.file("checkpoint.seqlab"), save_best_only=False)]
-    best = _best_checkpoint(config, folder, done) if data.validation is not None else None
+    validated = data.validation is not None or fit.get("validation_split", 0) > 0
+    best = _best_checkpoint(config, folder, done) if validated else None
     if best is not None:
         callbacks.append(best)
     if "early_stopping" in fit:

@@ -57,7 +57,14 @@ def test_a_run_leaves_a_complete_folder_and_a_report(toy, tmp_path):
     assert model.count_params() == metrics["params"]
 
 
-def test_the_test_data_also_scores_the_best_validation_epoch(toy, tmp_path):
+@pytest.mark.parametrize("split", [False, True])
+def test_the_test_data_also_scores_the_best_validation_epoch(toy, tmp_path, split):
+    if split:  # no x_val: validation from fit's validation_split, as the IMDB configs
+        arrays = dict(np.load(toy.data["path"]))
+        del arrays["x_val"], arrays["y_val"]
+        np.savez(tmp_path / "no_val.npz", **arrays)
+        toy = toy.with_overrides(data={"path": str(tmp_path / "no_val.npz")},
+                                 fit={"validation_split": 0.25})
     folder = run(toy, runs_dir=tmp_path / "runs", verbose=0, out=lambda s: None)
     metrics = folder.read_json("metrics.json")
     at_best = metrics["test_at_best"]
@@ -65,7 +72,9 @@ def test_the_test_data_also_scores_the_best_validation_epoch(toy, tmp_path):
     assert at_best["monitor"] == "val_acc" and at_best["epoch"] == best_epoch
     data = np.load(toy.data["path"])
     best = load_model(folder.file("best.seqlab"))
-    val_acc = best.evaluate(data["x_val"], data["y_val"], verbose=0, return_dict=True)["acc"]
+    x_val, y_val = (data["x_train"][75:], data["y_train"][75:]) if split else \
+        (data["x_val"], data["y_val"])
+    val_acc = best.evaluate(x_val, y_val, verbose=0, return_dict=True)["acc"]
     assert val_acc == pytest.approx(metrics["summary"]["val_acc"]["best"])
     test = best.evaluate(data["x_test"], data["y_test"], verbose=0, return_dict=True)
     assert at_best["test_acc"] == pytest.approx(test["acc"])
