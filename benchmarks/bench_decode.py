@@ -44,7 +44,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 import numpy as np
-from bench_recurrent import blas_description, measure, set_threads
+from bench_recurrent import blas_description, measure, print_table, set_threads
 
 START = 1
 WIDTH = 5
@@ -230,10 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                                f"{med['seqlab'] / med['torch']:.2f}", f"{same:.0%}"]
                         rows.append(row)
                         print(" | ".join(row), file=sys.stderr, flush=True)
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---" for _ in header) + "|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(header, rows)
     return 0
 
 

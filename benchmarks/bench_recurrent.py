@@ -123,6 +123,14 @@ def set_threads(n: int, stack: ExitStack) -> None:
         pass
 
 
+def print_table(header: list[str], rows: list[list[str]]) -> None:
+    """The results as a Markdown table on stdout (what benchmarks/interleave.py reads)."""
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 def measure(runners: dict[str, Callable[[], None]], repeats: int, warmup: int,
             clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
     """Median seconds per call of each runner: rounds over the runners, each
@@ -202,10 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                     row.append(f"<= {TARGETS.get(name, 0.67):.2f}")
                 rows.append(row)
                 print(" | ".join(row), file=sys.stderr, flush=True)
-    print("| " + " | ".join(header) + " |")
-    print("|" + "|".join("---" for _ in header) + "|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(header, rows)
     return 0
 
 

@@ -114,10 +114,10 @@ class _ElementwiseMerge(Layer):
         return [_unbroadcast(np.broadcast_to(g, dout.shape), s) for g, s in zip(grads, shapes)]
 
     def _merge(self, xs: list[np.ndarray]) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _merge()")
 
     def _merge_backward(self, dout: np.ndarray, xs: list[np.ndarray]) -> list[np.ndarray]:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement _merge_backward()")
 
     def compute_output_shape(self, input_shape: Any) -> Shape:
         self._check_list(input_shape)
