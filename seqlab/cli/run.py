@@ -6,15 +6,19 @@
     seqlab run --show imdb_lstm > my.json    its config, to copy and change
     seqlab run --config my.json          run your own config
     seqlab run --resume runs/imdb_lstm-20261203-101500    continue an interrupted run
+    seqlab run translate_spa_eng         a translation experiment (as seqlab translate --train)
 
 Every run writes a folder under ``--runs-dir`` (default ``runs``): the model,
 the config, the history as CSV, metrics.json and one self-contained HTML
-report. ``seqlab runs`` lists them beside the book.
+report. ``seqlab runs`` lists them beside the book. The translation
+experiments (``translate_*``) have their own config format and write a
+Markdown report and a translator (:mod:`seqlab.translate.experiment`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
@@ -54,11 +58,11 @@ def kernel_groups(config: Any) -> list[str]:
     return groups
 
 
-def _configs(args: argparse.Namespace) -> list[Any]:
+def _configs(args: argparse.Namespace, names: list[str]) -> list[Any]:
     from seqlab.experiments import catalog
     from seqlab.experiments.config import load_config
 
-    configs = [catalog.get(name) for name in args.names]
+    configs = [catalog.get(name) for name in names]
     if args.config:
         configs.append(load_config(args.config))
     if args.epochs is not None:
@@ -69,27 +73,50 @@ def _configs(args: argparse.Namespace) -> list[Any]:
     return configs
 
 
+def _translations(names: list[str]) -> list[dict[str, Any]]:
+    from seqlab.translate import experiment as translation
+
+    return [translation.get(name) for name in names]
+
+
 def run(args: argparse.Namespace) -> int:
     from seqlab.cli.warmup import prepare
     from seqlab.experiments import catalog, runner
     from seqlab.report.tables import Table, render
+    from seqlab.translate import experiment as translation
 
     if args.threads is not None and args.threads < 1:
         args.usage_error(f"--threads must be >= 1, got {args.threads}")
     if args.list:
-        print(render(Table("seqlab run NAME", ["experiment", "what"], catalog.describe())))
+        rows = catalog.describe() + [(name, translation.get(name)["description"])
+                                     for name in translation.names()]
+        print(render(Table("seqlab run NAME", ["experiment", "what"], rows)))
         return 0
     if args.show:
-        sys.stdout.write(catalog.get(args.show).to_json())
+        if args.show in translation.names():
+            sys.stdout.write(json.dumps(translation.get(args.show), indent=2,
+                                        ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(catalog.get(args.show).to_json())
         return 0
     if args.resume:
         runner.resume(args.resume, threads=args.threads, verbose=args.verbose)
         return 0
-    configs = _configs(args)
-    if not configs:
+    translating = [name for name in args.names if name in translation.names()]
+    if translating and args.epochs is not None:
+        args.usage_error("--epochs does not apply to translation experiments (use "
+                         "seqlab translate --train NAME --minutes M for a time budget)")
+    configs = _configs(args, [name for name in args.names if name not in translating])
+    translations = _translations(translating)
+    if not configs and not translations:
         args.usage_error("name an experiment (see --list), or give --config or --resume")
     prepare(sorted({g for c in configs for g in kernel_groups(c)}))
     for config in configs:
         runner.run(config, runs_dir=args.runs_dir, quick=args.quick, threads=args.threads,
                    verbose=args.verbose)
+    for spec in translations:
+        with runner.thread_count(args.threads):
+            folder = translation.run(spec, runs_dir=args.runs_dir, quick=args.quick,
+                                     verbose=args.verbose)
+        print(f"{spec['name']}: done; report: {folder.file('report.md')}")
     return 0

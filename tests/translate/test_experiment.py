@@ -89,3 +89,24 @@ def test_a_config_without_a_required_key_names_it():
 def test_an_unknown_experiment_lists_the_known_ones():
     with pytest.raises(ValueError, match="there are: .*translate_spa_eng"):
         experiment.get("translate_fra_eng")
+
+
+def test_seqlab_run_lists_shows_and_runs_the_translation_experiments(fixture_data, tmp_path,
+                                                                      capsys):
+    assert main(["run", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in experiment.names()) and "imdb_lstm" in listed
+    assert main(["run", "--show", "translate_kor_eng"]) == 0
+    assert json.loads(capsys.readouterr().out) == experiment.get("translate_kor_eng")
+    assert main(["run", "translate_kor_eng", "--quick", "--threads", "1",
+                 "--runs-dir", str(tmp_path)]) == 0
+    (folder,) = tmp_path.iterdir()
+    assert folder.name.startswith("translate_kor_eng-")
+    assert (folder / "model.translator").is_dir() and (folder / "report.md").is_file()
+    assert json.loads((folder / "metrics.json").read_text())["split"]["test"] == 6
+
+
+def test_seqlab_run_refuses_epochs_for_a_translation_experiment(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "translate_kor_eng", "--epochs", "2"])
+    assert "--epochs does not apply to translation" in capsys.readouterr().err
