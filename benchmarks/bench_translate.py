@@ -196,8 +196,8 @@ class TorchRunner:
     def loss(self, batch: Batch) -> float:
         (source, target_in), target = batch
         self.module.eval()
-        return float(cross_entropy(self.module(torch.from_numpy(source),
-                                               torch.from_numpy(target_in)), target))
+        return cross_entropy(self.module(torch.from_numpy(source),
+                                         torch.from_numpy(target_in)), target).item()
 
 
 class BatchStream:
@@ -223,7 +223,7 @@ def validation_loss(runner: Any, batches: Sequence[Batch]) -> float:
     return float(np.dot(losses, tokens) / sum(tokens))
 
 
-def test_sentences(test: Sequence[tuple[str, str]], source: Any, limit: int | None
+def held_out_sentences(test: Sequence[tuple[str, str]], source: Any, limit: int | None
                    ) -> tuple[list[str], list[str], int]:
     """(sources, references, left out) of the test split as ``seqlab translate`` scores it:
     its first ``limit`` pairs, without sources longer than the source side's max_length."""
@@ -325,7 +325,7 @@ def main() -> None:
     data = prepare_data(config)
     beam = config["evaluate"].get("beam", 5)
     lowercase = data.target.kind == "word"
-    sources, references, too_long = test_sentences(data.test, data.source, args.test_limit)
+    sources, references, too_long = held_out_sentences(data.test, data.source, args.test_limit)
     load_before = os.getloadavg()
     with threadpool_limits(args.threads):
         seqlab.set_random_seed(seed)
