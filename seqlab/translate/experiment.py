@@ -37,6 +37,7 @@ import copy
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,13 @@ from seqlab.datasets.pairs import load_pairs
 from seqlab.experiments.config import ConfigError
 from seqlab.experiments.rundir import RunFolder
 from seqlab.translate import scoring
-from seqlab.translate.data import make_batches, split_pairs
+from seqlab.translate.data import Batch, Pair, make_batches, split_pairs
 from seqlab.translate.model import build_model
 from seqlab.translate.report import write_report
 from seqlab.translate.sides import TextSide
 from seqlab.translate.translator import Translator
 
-__all__ = ["CONFIGS", "get", "load", "names", "run"]
+__all__ = ["CONFIGS", "TranslationData", "get", "load", "names", "prepare_data", "run"]
 
 CONFIGS = Path(__file__).parent / "configs"
 SECTIONS = {"name": str, "description": str, "data": dict, "source": dict, "target": dict,
@@ -166,36 +167,63 @@ def run(config: dict[str, Any], runs_dir: str | os.PathLike = "runs", quick: boo
     return folder
 
 
-def _run(config: dict[str, Any], folder: RunFolder, verbose: int) -> dict[str, Any]:
-    start = time.perf_counter()
-    seqlab.set_random_seed(config["seed"])
-    data, fit = config["data"], config["fit"]
+@dataclass
+class TranslationData:
+    """A config's pairs, their split, both sides (learned on ``train``) and the padded
+    batches of the training and validation splits (``dropped``: training pairs too long)."""
+
+    pairs: list[Pair]
+    train: list[Pair]
+    validation: list[Pair]
+    test: list[Pair]
+    source: TextSide
+    target: TextSide
+    batches: list[Batch]
+    val_batches: list[Batch]
+    dropped: int
+
+
+def prepare_data(config: dict[str, Any]) -> TranslationData:
+    """The data :func:`run` trains and evaluates on (see the module docstring)."""
+    data = config["data"]
     pairs = load_pairs(data["pairs"], reverse=data.get("reverse", False))
     pairs = pairs[:data.get("limit") or len(pairs)]
     train, validation, test = split_pairs(pairs, data["test_size"], data["validation_size"],
                                           config["seed"])
     source = TextSide.build(texts=[s for s, _ in train], **config["source"])
     target = TextSide.build(texts=[t for _, t in train], **config["target"])
-    batches, dropped = make_batches(train, source, target, fit["batch_size"])
-    val_batches, _ = make_batches(validation, source, target, fit["batch_size"])
-    model = build_model(source, target, **config["model"])
+    batch_size = config["fit"]["batch_size"]
+    batches, dropped = make_batches(train, source, target, batch_size)
+    val_batches, _ = make_batches(validation, source, target, batch_size)
+    return TranslationData(pairs, train, validation, test, source, target, batches,
+                           val_batches, dropped)
+
+
+def _run(config: dict[str, Any], folder: RunFolder, verbose: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    seqlab.set_random_seed(config["seed"])
+    fit = config["fit"]
+    data = prepare_data(config)
+    model = build_model(data.source, data.target, **config["model"])
     budget = TimeBudget(None if fit.get("minutes") is None else fit["minutes"] * 60)
     train_start = time.perf_counter()
-    model.fit(batches, epochs=fit["epochs"], validation_data=val_batches, verbose=verbose,
-              callbacks=[budget, CSVLogger(folder.file("history.csv"))])
+    model.fit(data.batches, epochs=fit["epochs"], validation_data=data.val_batches,
+              verbose=verbose, callbacks=[budget, CSVLogger(folder.file("history.csv"))])
     train_seconds = time.perf_counter() - train_start
-    translator = Translator(model, source, target)
+    translator = Translator(model, data.source, data.target)
     translator.save(folder.file("model.translator"))
-    final = model.evaluate(val_batches, verbose=0, return_dict=True)
-    lowercase = target.kind == "word"
+    final = model.evaluate(data.val_batches, verbose=0, return_dict=True)
+    lowercase = data.target.kind == "word"
     return {
-        "pairs": len(pairs), "split": {"train": len(train), "validation": len(validation),
-                                       "test": len(test), "train_too_long": dropped},
-        "vocabulary": {"source": len(source), "target": len(target)},
-        "params": model.count_params(), "batches_per_epoch": len(batches),
-        "batches_trained": budget.batches, "stopped_by_budget": budget.stopped, "train_seconds": round(train_seconds, 1),
+        "pairs": len(data.pairs),
+        "split": {"train": len(data.train), "validation": len(data.validation),
+                  "test": len(data.test), "train_too_long": data.dropped},
+        "vocabulary": {"source": len(data.source), "target": len(data.target)},
+        "params": model.count_params(), "batches_per_epoch": len(data.batches),
+        "batches_trained": budget.batches, "stopped_by_budget": budget.stopped,
+        "train_seconds": round(train_seconds, 1),
         "validation": {k: round(float(v), 4) for k, v in final.items()},
-        "test": _evaluate(translator, test, config["evaluate"], lowercase),
+        "test": _evaluate(translator, data.test, config["evaluate"], lowercase),
         "lowercase_scoring": lowercase, "wall_seconds": round(time.perf_counter() - start, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
