@@ -31,10 +31,10 @@ def dense(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None
         )
     if b is not None and b.shape != (W.shape[1],):
         raise ValueError(f"dense: b must have shape ({W.shape[1]},), got {b.shape}")
-    y = np.matmul(x, W)
+    y = np.matmul(x.reshape(-1, W.shape[0]), W)  # (N, D) @ (D, H)
     if b is not None:
         y += b
-    return y, (x, W, b is not None)
+    return y.reshape(*x.shape[:-1], W.shape[1]), (x, W, b is not None)
 
 
 def dense_backward(dy: np.ndarray, cache: DenseCache
@@ -44,7 +44,7 @@ def dense_backward(dy: np.ndarray, cache: DenseCache
     D, H = W.shape
     x2 = x.reshape(-1, D)  # (N, D), N = product of the leading axes
     dy2 = dy.reshape(-1, H)  # (N, H)
-    dx = np.matmul(dy, W.T)  # (..., D)
+    dx = np.matmul(dy2, W.T).reshape(x.shape)  # (N, H) @ (H, D) -> (..., D)
     dW = np.matmul(x2.T, dy2)  # (D, H)
     db = dy2.sum(axis=0) if has_bias else None  # (H,)
     return dx, dW, db
