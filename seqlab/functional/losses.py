@@ -236,14 +236,15 @@ def sparse_categorical_crossentropy_backward(dvalue: float, cache: LossCache
     if from_logits:
         g = softmax(yp)
         np.put_along_axis(g, index, np.take_along_axis(g, index, axis=-1) - 1.0, axis=-1)
-    else:
+    else:  # dℓ/dŷ_c = (g_l·[c = l] − g_l·q_l) / s with q = ŷ / s, g_l = −1 / q_l (clipped)
         s = np.sum(yp, axis=-1, keepdims=True)  # (..., 1)
-        q = yp / s
-        q_l = np.take_along_axis(q, index, axis=-1)  # (..., 1)
+        q_l = np.take_along_axis(yp, index, axis=-1) / s  # (..., 1)
         g_l = -1.0 / np.clip(q_l, EPSILON, 1.0 - EPSILON) * _clip_pass(q_l)
-        g = np.zeros_like(yp)
-        np.put_along_axis(g, index, g_l, axis=-1)
-        g = (g - g_l * q_l) / s
+        rest = -g_l * q_l / s * scale  # every class but the label: one value per row
+        g = np.empty_like(yp)
+        g[...] = rest  # one pass over (..., V), the label's entry set after
+        np.put_along_axis(g, index, rest + g_l / s * scale, axis=-1)
+        return None, g
     return None, (g * scale).astype(yp.dtype, copy=False)
 
 
