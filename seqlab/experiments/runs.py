@@ -12,6 +12,13 @@ from seqlab.report.tables import Table
 __all__ = ["runs_table"]
 
 
+def translation_score(metrics: dict) -> tuple[str, float] | None:
+    """("test BLEU (beamN)", BLEU) of a translation run's metrics (no book number), or None."""
+    test = metrics.get("test")
+    beams = [key for key in test if key.startswith("beam")] if isinstance(test, dict) else []
+    return (f"test BLEU ({beams[0]})", test[beams[0]]["bleu"]) if beams else None
+
+
 def runs_table(root: str | os.PathLike = "runs") -> Table:
     """One row per run folder under ``root`` (newest last): the experiment, its state,
     seqlab's value of the book's metric, the book's, the difference, epochs, time."""
@@ -27,6 +34,9 @@ def runs_table(root: str | os.PathLike = "runs") -> Table:
         except (OSError, ValueError):
             metrics = {}
         found = against_book(metrics) if metrics else None
+        if found is None and translation_score(metrics):
+            metric, bleu = translation_score(metrics)
+            found = {"metric": metric, "seqlab": bleu, "book": "–", "difference": None}
         name = folder.read_json("config.json").get("name", path.name)
         rows.append([name, state,
                      found["metric"] if found else "–",

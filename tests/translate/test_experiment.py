@@ -103,7 +103,13 @@ def test_seqlab_run_lists_shows_and_runs_the_translation_experiments(fixture_dat
     (folder,) = tmp_path.iterdir()
     assert folder.name.startswith("translate_kor_eng-")
     assert (folder / "model.translator").is_dir() and (folder / "report.md").is_file()
-    assert json.loads((folder / "metrics.json").read_text())["split"]["test"] == 6
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert metrics["split"]["test"] == 6
+    capsys.readouterr()
+    assert main(["runs", str(tmp_path), "--format", "csv"]) == 0
+    row = [line for line in capsys.readouterr().out.splitlines() if line][-1].split(",")
+    assert row[:3] == ["translate_kor_eng", "done", "test BLEU (beam3)"]
+    assert float(row[3]) == metrics["test"]["beam3"]["bleu"]
 
 
 def test_seqlab_run_refuses_epochs_for_a_translation_experiment(capsys):
