@@ -12,7 +12,8 @@ One run:
    (:mod:`.baselines`) is evaluated and the run ends at 5;
 3. the model is built from the config's layer list, compiled and trained
    with the global seed set to the config's seed; after every epoch the
-   history gets a row and the checkpoint is replaced (both atomically);
+   history gets a row, ``timing.json`` the epoch's seconds and the checkpoint
+   is replaced (all atomically);
 4. the final model is evaluated on the test data, if there is any, then by
    the config's ``evaluation`` (:mod:`.evaluations`), if it names one, and saved;
    so is the model of the best validation epoch (``best.seqlab``, by the
@@ -20,7 +21,9 @@ One run:
 5. ``metrics.json`` and ``report.html`` are written, the status set to "done".
 
 Interrupted (Ctrl-C, a kill between epochs), the folder keeps the rows and
-the checkpoint of every finished epoch, and the status says how to resume.
+the checkpoint of every finished epoch, and the status says how to resume. A
+resumed run's ``epoch_seconds`` and ``wall_seconds`` include the epochs of its
+earlier sessions (its wall time: this session's plus those epochs').
 """
 
 from __future__ import annotations
@@ -46,15 +49,20 @@ from seqlab.layers import Embedding, deserialize
 
 __all__ = ["resume", "run"]
 
+TIMING = "timing.json"  # {"epoch_seconds": [...]}, rewritten after every epoch
+
 Printer = Callable[[str], None]
 
 
 class EpochClock(Callback):
-    """Wall time of every epoch (for the report's time per epoch)."""
+    """Wall time of every epoch (for the report's time per epoch). With a run
+    ``folder`` the list is kept after each epoch in its ``timing.json``, so that a
+    resumed run counts the epochs of its earlier sessions too (``seconds`` starts
+    with them)."""
 
-    def __init__(self, seconds: list[float]):
+    def __init__(self, seconds: list[float], folder: RunFolder | None = None):
         super().__init__()
-        self.seconds = seconds
+        self.seconds, self.folder = seconds, folder
         self._start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
@@ -62,6 +70,17 @@ class EpochClock(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self.seconds.append(time.perf_counter() - self._start)
+        if self.folder is not None:
+            self.folder.write_json(TIMING, {"epoch_seconds": self.seconds})
+
+
+def _earlier_epoch_seconds(folder: RunFolder, done: int) -> list[float]:
+    """The times of the ``done`` epochs a resumed run already has ([] when unknown)."""
+    try:
+        seconds = folder.read_json(TIMING)["epoch_seconds"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [float(s) for s in seconds[:done]] if len(seconds) >= done else []
 
 
 @contextlib.contextmanager
@@ -183,8 +202,9 @@ def _execute(config: ExperimentConfig, folder: RunFolder, threads: int | None, v
     except Exception as exc:
         folder.set_status("failed", error=f"{type(exc).__name__}: {exc}")
         raise
+    earlier = results.pop("earlier_sessions_seconds", 0.0)  # the epochs before a resume
     results.update(name=config.name, seed=config.seed, threads=n_threads,
-                   wall_seconds=time.perf_counter() - start, versions=versions(),
+                   wall_seconds=time.perf_counter() - start + earlier, versions=versions(),
                    data=data.info, book=config.book)
     folder.write_json("metrics.json", results)
     write_report(folder)
@@ -201,9 +221,10 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
         done = _finished_epochs(folder)
     else:
         model, done = build_model(config, data), 0
-    epoch_seconds: list[float] = []
+    epoch_seconds = _earlier_epoch_seconds(folder, done) if done else []
+    earlier = len(epoch_seconds)
     fit = {**data.fit_options, **config.fit}
-    callbacks = [EpochClock(epoch_seconds),
+    callbacks = [EpochClock(epoch_seconds, folder),
                  CSVLogger(folder.file("history.csv"), append=done > 0),
                  ModelCheckpoint(folder.file("checkpoint.seqlab"), save_best_only=False)]
     validated = data.validation is not None or fit.get("validation_split", 0) > 0
@@ -223,7 +244,8 @@ def _train(config: ExperimentConfig, folder: RunFolder, data: Prepared, verbose:
         found = evaluations.evaluate(model, data, config.evaluation, config.seed)
     results = {"summary": summary, "test": _test(model, data), "evaluation": found,
                "params": model.count_params(),
-               "epochs_done": done + len(epoch_seconds), "epoch_seconds": epoch_seconds}
+               "epochs_done": done + len(epoch_seconds) - earlier, "epoch_seconds": epoch_seconds,
+               "earlier_sessions_seconds": sum(epoch_seconds[:earlier])}
     if best is not None and best.monitor in summary and data.test is not None:
         results["test_at_best"] = {
             "monitor": best.monitor, "epoch": summary[best.monitor]["best_epoch"],

@@ -38,7 +38,7 @@ def test_a_run_leaves_a_complete_folder_and_a_report(toy, tmp_path):
     folder = run(toy, runs_dir=tmp_path / "runs", verbose=0, out=lambda s: None)
     names = {p.name for p in folder.path.iterdir()}
     assert names == {"config.json", "status.json", "history.csv", "checkpoint.seqlab",
-                     "best.seqlab", "model.seqlab", "metrics.json", "report.html"}
+                     "best.seqlab", "model.seqlab", "metrics.json", "report.html", "timing.json"}
     assert folder.status()["state"] == "done"
     metrics = folder.read_json("metrics.json")
     assert metrics["epochs_done"] == 4 and len(metrics["epoch_seconds"]) == 4
@@ -101,9 +101,15 @@ def test_an_interrupted_run_resumes_to_the_same_weights(toy, tmp_path, monkeypat
     assert "seqlab run --resume" in folder.status()["resume"] and "resume with" in said[0]
     assert not folder.file("model.seqlab").exists() and folder.file("checkpoint.seqlab").exists()
     monkeypatch.setattr(runner_mod.EpochClock, "on_epoch_begin", original)
+    before = folder.read_json("timing.json")["epoch_seconds"]
+    assert len(before) == 2
     resume(str(cut), verbose=0, out=lambda s: None)
     assert folder.status()["state"] == "done"
-    assert folder.read_json("metrics.json")["epochs_done"] == 4
+    metrics = folder.read_json("metrics.json")
+    assert metrics["epochs_done"] == 4
+    # the report's times cover both sessions: the two epochs before the cut kept as they were
+    assert len(metrics["epoch_seconds"]) == 4 and metrics["epoch_seconds"][:2] == before
+    assert metrics["wall_seconds"] > sum(metrics["epoch_seconds"])
     for a, b in zip(load_model(whole.file("model.seqlab")).get_weights(),
                     load_model(folder.file("model.seqlab")).get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
