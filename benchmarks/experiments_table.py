@@ -60,6 +60,12 @@ def number(value: Any, digits: int = 4) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def wall(m: dict[str, Any]) -> str:
+    """The run's wall seconds; † when they miss epochs (resumed before runs kept timing.json)."""
+    partial = len(m.get("epoch_seconds") or []) < (m.get("epochs_done") or 0)
+    return f"{m['wall_seconds']:.0f}" + (" †" if partial else "")
+
+
 def percent(gain: float | None) -> str:
     return "–" if gain is None else f"{100 * gain:+.1f}%"
 
@@ -75,7 +81,7 @@ def classification_rows(done: dict[str, dict[str, Any]]) -> list[list[str]]:
         rows.append([f"`{name}`", f"{val['best']:.4f} (epoch {val['best_epoch']})",
                      number(book, 3), "–" if book is None else f"{100 * (val['best'] - book):+.1f}",
                      number(m.get("test", {}).get("test_acc")), number(at_best.get("test_acc")),
-                     str(m.get("epochs_done")), f"{m['wall_seconds']:.0f}", str(m.get("threads"))])
+                     str(m.get("epochs_done")), wall(m), str(m.get("threads"))])
     return rows
 
 
@@ -110,7 +116,7 @@ def weather_rows(done: dict[str, dict[str, Any]]) -> list[list[str]]:
                      percent(gain("naive", 0, val)), percent(gain("ridge", 0, val)),
                      percent(gain("naive", 1, test)), percent(gain("ridge", 1, test)),
                      number(book, 3), percent(book_gain),
-                     str(m.get("epochs_done")), f"{m['wall_seconds']:.0f}", str(m.get("threads"))])
+                     str(m.get("epochs_done")), wall(m), str(m.get("threads"))])
     return rows
 
 
@@ -153,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                     "test gain vs ridge", "book val MAE (Jena)", "book gain vs naive",
                     "epochs", "wall s", "threads"], weather_rows(done)), ""]
     total = sum(m["wall_seconds"] for m in done.values())
-    fastest = sum(min(m["epoch_seconds"]) * len(m["epoch_seconds"]) if m.get("epoch_seconds")
+    fastest = sum(min(m["epoch_seconds"]) * m["epochs_done"] if m.get("epoch_seconds")
                   else m["wall_seconds"] for m in done.values())
     parts += [(f"Wall time of the scored runs, summed: {total:.0f} s ({total / 3600:.2f} h). "
               f"Each run's fastest epoch times its epochs (baselines: their wall time), "
@@ -166,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"From `{args.seeds.name}`: best validation accuracy per seed (seeds in order).",
                   "", table(["experiment", "seeds", "best val acc per seed", "mean", "range"],
                             seed_rows(args.seeds)), ""]
+    if any(wall(m).endswith("†") for m in done.values()):
+        parts += [("† resumed before run folders kept `timing.json`: the wall time of the "
+                  "epochs after the resume only."), ""]
     rest = unfinished(args.runs, done)
     if rest:
         parts += ["Not finished when this was written:", "", *rest, ""]
