@@ -13,6 +13,11 @@ naive baseline and over the ridge baseline of the same runs folder:
 book's gain over its naive baseline (Jena) is given beside it. Runs still going
 or failed are listed, not scored. Wall time is the sum over the scored runs.
 
+``--epoch-runs ONE_EPOCH_RUNS`` adds the suite's time from one-epoch runs of every
+experiment (``seqlab run NAME --epochs 1 --threads 2 --runs-dir ONE_EPOCH_RUNS`` on
+a quiet machine): per experiment, that run's wall time (data, one epoch, test)
+plus (E − 1) times its epoch, E the epochs of the full run in ``RUNS_DIR``.
+
 ``--seeds SEED_RUNS`` adds one more table from a folder of runs of the same
 experiment under several seeds (configs named ``NAME_seedN``, e.g. GloVe against
 an embedding learned from scratch on 200 reviews): per NAME, the best
@@ -137,11 +142,28 @@ def seed_rows(root: Path) -> list[list[str]]:
     return rows
 
 
+def projected_rows(full: dict[str, dict[str, Any]], one: dict[str, dict[str, Any]]
+                   ) -> list[list[str]]:
+    """Per experiment in both folders: E, the one-epoch run's wall and epoch seconds, and
+    wall + (E − 1) · epoch; a last row sums the projections."""
+    rows, total = [], 0.0
+    for name in sorted(set(full) & set(one)):
+        epochs = full[name].get("epochs_done") or 0
+        epoch = (one[name].get("epoch_seconds") or [0.0])[0]
+        projected = one[name]["wall_seconds"] + max(epochs - 1, 0) * epoch
+        total += projected
+        rows.append([f"`{name}`", str(epochs), f"{one[name]['wall_seconds']:.1f}",
+                     f"{epoch:.1f}", f"{projected:.0f}"])
+    rows.append(["**suite**", "", "", "", f"**{total:.0f} s ({total / 3600:.2f} h)**"])
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", type=Path)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--seeds", type=Path, help="a folder of NAME_seedN runs")
+    parser.add_argument("--epoch-runs", type=Path, help="a folder of one-epoch runs")
     args = parser.parse_args(argv)
     done = newest_done(args.runs)
     parts = ["# The chapter's experiments beside the book", "",
@@ -167,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
               "run's least-loaded epoch (still an upper bound when the runs shared the machine "
               "with other jobs; data loading and test scoring not included)."),
               ""]
+    if args.epoch_runs:
+        parts += ["## The suite's wall time from one-epoch runs", "",
+                  (f"From `{args.epoch_runs.name}` (each experiment with `--epochs 1`; the "
+                   "baselines as they are): the run's wall time plus the full run's other "
+                   "epochs at that run's epoch time."), "",
+                  table(["experiment", "epochs E", "one-epoch run s", "epoch s",
+                         "projected s"], projected_rows(done, newest_done(args.epoch_runs))),
+                  ""]
     if args.seeds:
         parts += ["## The same experiment under several seeds", "",
                   f"From `{args.seeds.name}`: best validation accuracy per seed (seeds in order).",
