@@ -73,12 +73,6 @@ def _configs(args: argparse.Namespace, names: list[str]) -> list[Any]:
     return configs
 
 
-def _translations(names: list[str]) -> list[dict[str, Any]]:
-    from seqlab.translate import experiment as translation
-
-    return [translation.get(name) for name in names]
-
-
 def run(args: argparse.Namespace) -> int:
     from seqlab.cli.warmup import prepare
     from seqlab.experiments import catalog, runner
@@ -107,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         args.usage_error("--epochs does not apply to translation experiments (use "
                          "seqlab translate --train NAME --minutes M for a time budget)")
     configs = _configs(args, [name for name in args.names if name not in translating])
-    translations = _translations(translating)
+    translations = [translation.get(name) for name in translating]
     if not configs and not translations:
         args.usage_error("name an experiment (see --list), or give --config or --resume")
     prepare(sorted({g for c in configs for g in kernel_groups(c)}))

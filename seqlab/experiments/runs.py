@@ -34,9 +34,10 @@ def runs_table(root: str | os.PathLike = "runs") -> Table:
         except (OSError, ValueError):
             metrics = {}
         found = against_book(metrics) if metrics else None
-        if found is None and translation_score(metrics):
-            metric, bleu = translation_score(metrics)
-            found = {"metric": metric, "seqlab": bleu, "book": "–", "difference": None}
+        translated = None if found else translation_score(metrics)
+        if translated:
+            found = {"metric": translated[0], "seqlab": translated[1], "book": "–",
+                     "difference": None}
         name = folder.read_json("config.json").get("name", path.name)
         rows.append([name, state,
                      found["metric"] if found else "–",
