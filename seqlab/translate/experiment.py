@@ -9,7 +9,7 @@ A config (``seqlab translate --show NAME`` prints one)::
               "validation_size": 300, "limit": null},
      "source": {"kind": "jamo", "max_length": 60, "max_tokens": null},
      "target": {"kind": "word", "max_length": 20, "max_tokens": 4000},
-     "model": {"embedding_dim": 64, "units": 128, "bidirectional": true, "dropout": 0.2,
+     "model": {"embedding_dim": 64, "units": 128, "bidirectional": true, "dropout": 0.3,
                "attention": "dot", "learning_rate": 0.002},
      "fit": {"epochs": 20, "batch_size": 64, "minutes": null},
      "evaluate": {"beam": 5, "samples": 5, "limit": null},
