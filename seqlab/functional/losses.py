@@ -233,19 +233,21 @@ def sparse_categorical_crossentropy_backward(dvalue: float, cache: LossCache
     labels, yp, from_logits = cache
     scale = float(dvalue) / _positions(yp)
     index = labels[..., None]  # (..., 1)
-    if from_logits:
+    if from_logits:  # softmax(z) − onehot(l)
         g = softmax(yp)
         np.put_along_axis(g, index, np.take_along_axis(g, index, axis=-1) - 1.0, axis=-1)
-    else:  # dℓ/dŷ_c = (g_l·[c = l] − g_l·q_l) / s with q = ŷ / s, g_l = −1 / q_l (clipped)
-        s = np.sum(yp, axis=-1, keepdims=True)  # (..., 1)
-        q_l = np.take_along_axis(yp, index, axis=-1) / s  # (..., 1)
-        g_l = -1.0 / np.clip(q_l, EPSILON, 1.0 - EPSILON) * _clip_pass(q_l)
-        rest = -g_l * q_l / s * scale  # every class but the label: one value per row
-        g = np.empty_like(yp)
-        g[...] = rest  # one pass over (..., V), the label's entry set after
-        np.put_along_axis(g, index, rest + g_l / s * scale, axis=-1)
+        g *= scale
         return None, g
-    return None, (g * scale).astype(yp.dtype, copy=False)
+    # dℓ/dŷ_c = (g_l·[c = l] − g_l·q_l) / s with q = ŷ / s, g_l = −1 / q_l (clipped):
+    # one value per row for every class but the label, written in one pass
+    s = np.sum(yp, axis=-1, keepdims=True)  # (..., 1)
+    q_l = np.take_along_axis(yp, index, axis=-1) / s  # (..., 1)
+    g_l = -1.0 / np.clip(q_l, EPSILON, 1.0 - EPSILON) * _clip_pass(q_l)
+    rest = -g_l * q_l / s * scale
+    g = np.empty_like(yp)
+    g[...] = rest
+    np.put_along_axis(g, index, rest + g_l / s * scale, axis=-1)
+    return None, g
 
 
 # ------------------------------------------------------- MSE / MAE
