@@ -223,15 +223,6 @@ def validation_loss(runner: Any, batches: Sequence[Batch]) -> float:
     return float(np.dot(losses, tokens) / sum(tokens))
 
 
-def held_out_sentences(test: Sequence[tuple[str, str]], source: Any, limit: int | None
-                   ) -> tuple[list[str], list[str], int]:
-    """(sources, references, left out) of the test split as ``seqlab translate`` scores it:
-    its first ``limit`` pairs, without sources longer than the source side's max_length."""
-    test = test[:limit or len(test)]
-    kept = [(s, t) for s, t in test if len(source.encode(s)) <= source.max_length]
-    return [s for s, _ in kept], [t for _, t in kept], len(test) - len(kept)
-
-
 def torch_translate(module: TorchTranslator, sources: Sequence[str], source_side: Any,
                     target_side: Any, batch_size: int = 64) -> list[str]:
     """PyTorch greedy translations of ``sources`` (at most max_length + 1 target tokens)."""
@@ -316,6 +307,7 @@ def main() -> None:
     import seqlab
     from seqlab.experiments.report import blas
     from seqlab.translate import Translator, build_model, scoring
+    from seqlab.translate.data import scorable
     from seqlab.translate.experiment import prepare_data
 
     torch.set_num_threads(args.threads)
@@ -325,7 +317,7 @@ def main() -> None:
     data = prepare_data(config)
     beam = config["evaluate"].get("beam", 5)
     lowercase = data.target.kind == "word"
-    sources, references, too_long = held_out_sentences(data.test, data.source, args.test_limit)
+    sources, references, too_long = scorable(data.test, data.source, args.test_limit)
     load_before = os.getloadavg()
     with threadpool_limits(args.threads):
         seqlab.set_random_seed(seed)

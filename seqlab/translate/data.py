@@ -12,6 +12,10 @@ and each batch is padded after the end (id 0) to its own longest sentence,
 so that little time goes to padding. A batch is ``([source, decoder_in],
 decoder_target)`` from :func:`seqlab.text.shift_targets`; ``fit`` shuffles
 the order of the batches every epoch.
+
+**Scoring** (:func:`scorable`): the test sentences that are translated and
+scored — the first ``limit`` test pairs, less those whose source has more
+tokens than the source side's ``max_length`` (counted, not cut).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from seqlab import checks
 from seqlab.text import pad_sequences, shift_targets
 from seqlab.translate.sides import TextSide
 
-__all__ = ["make_batches", "split_pairs"]
+__all__ = ["make_batches", "scorable", "split_pairs"]
 
 Pair = tuple[str, str]
 Batch = tuple[list[np.ndarray], np.ndarray]
@@ -61,3 +65,11 @@ def make_batches(pairs: Sequence[Pair], source: TextSide, target: TextSide,
                                                 start_id=target.start_id, end_id=target.end_id)
         batches.append(([sources, decoder_in], decoder_out))
     return batches, len(encoded) - len(kept)
+
+
+def scorable(test: Sequence[Pair], source: TextSide, limit: int | None = None
+             ) -> tuple[list[str], list[str], int]:
+    """(sources, references, too long) of the test pairs to score (see the module docstring)."""
+    test = test[:limit or len(test)]
+    kept = [(s, t) for s, t in test if len(source.encode(s)) <= source.max_length]
+    return [s for s, _ in kept], [t for _, t in kept], len(test) - len(kept)

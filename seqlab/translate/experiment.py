@@ -47,7 +47,7 @@ from seqlab.datasets.pairs import load_pairs
 from seqlab.experiments.config import ConfigError
 from seqlab.experiments.rundir import RunFolder
 from seqlab.translate import scoring
-from seqlab.translate.data import Batch, Pair, make_batches, split_pairs
+from seqlab.translate.data import Batch, Pair, make_batches, scorable, split_pairs
 from seqlab.translate.model import build_model
 from seqlab.translate.report import write_report
 from seqlab.translate.sides import TextSide
@@ -128,13 +128,8 @@ class TimeBudget(Callback):
 
 def _evaluate(translator: Translator, test: list[tuple[str, str]], spec: dict[str, Any],
               lowercase: bool) -> dict[str, Any]:
-    test = test[:spec.get("limit") or len(test)]
-    sources = [s for s, _ in test]
-    references = [t for _, t in test]
-    fits = [len(translator.source.encode(s)) <= translator.source.max_length for s in sources]
-    sources = [s for s, ok in zip(sources, fits) if ok]
-    references = [r for r, ok in zip(references, fits) if ok]
-    results: dict[str, Any] = {"sentences": len(sources), "too_long": fits.count(False)}
+    sources, references, too_long = scorable(test, translator.source, spec.get("limit"))
+    results: dict[str, Any] = {"sentences": len(sources), "too_long": too_long}
     beam = spec.get("beam", 5)
     for search, width in (("greedy", None), (f"beam{beam}", beam)):
         start = time.perf_counter()

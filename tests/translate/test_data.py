@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from seqlab.translate import TextSide, make_batches, split_pairs
+from seqlab.translate.data import scorable
 
 PAIRS = [(f"fuente {i} " * (1 + i % 4), f"target {i}") for i in range(50)]
 
@@ -35,3 +36,10 @@ def test_batches_are_padded_to_their_own_longest_sentence_and_teacher_forced():
     assert np.all(decoder_in[:, 0] == target.start_id)
     assert np.all(decoder_out[:, -1] == target.end_id)
     assert np.array_equal(decoder_in[:, 1:], decoder_out[:, :-1])
+
+
+def test_scorable_keeps_the_first_limit_pairs_and_counts_the_too_long_sources():
+    source = TextSide.build("word", ["a b c d e"], max_length=3)
+    test = [("a b", "x"), ("a b c d", "y"), ("c", "z"), ("d e", "w")]
+    assert scorable(test, source) == (["a b", "c", "d e"], ["x", "z", "w"], 1)
+    assert scorable(test, source, limit=2) == (["a b"], ["x"], 1)
