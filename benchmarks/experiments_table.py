@@ -65,10 +65,14 @@ def number(value: Any, digits: int = 4) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def misses_epochs(m: dict[str, Any]) -> bool:
+    """Whether the run's times miss epochs (resumed before run folders kept timing.json)."""
+    return len(m.get("epoch_seconds") or []) < (m.get("epochs_done") or 0)
+
+
 def wall(m: dict[str, Any]) -> str:
-    """The run's wall seconds; † when they miss epochs (resumed before runs kept timing.json)."""
-    partial = len(m.get("epoch_seconds") or []) < (m.get("epochs_done") or 0)
-    return f"{m['wall_seconds']:.0f}" + (" †" if partial else "")
+    """The run's wall seconds, marked † when they miss epochs."""
+    return f"{m['wall_seconds']:.0f}" + (" †" if misses_epochs(m) else "")
 
 
 def percent(gain: float | None) -> str:
@@ -181,14 +185,7 @@ def main(argv: list[str] | None = None) -> int:
                     "test gain vs ridge", "book val MAE (Jena)", "book gain vs naive",
                     "epochs", "wall s", "threads"], weather_rows(done)), ""]
     total = sum(m["wall_seconds"] for m in done.values())
-    fastest = sum(min(m["epoch_seconds"]) * m["epochs_done"] if m.get("epoch_seconds")
-                  else m["wall_seconds"] for m in done.values())
-    parts += [(f"Wall time of the scored runs, summed: {total:.0f} s ({total / 3600:.2f} h). "
-              f"Each run's fastest epoch times its epochs (baselines: their wall time), "
-              f"summed: {fastest:.0f} s ({fastest / 3600:.2f} h): the suite at the pace of each "
-              "run's least-loaded epoch (still an upper bound when the runs shared the machine "
-              "with other jobs; data loading and test scoring not included)."),
-              ""]
+    parts += [f"Wall time of the scored runs, summed: {total:.0f} s ({total / 3600:.2f} h).", ""]
     if args.epoch_runs:
         parts += ["## The suite's wall time from one-epoch runs", "",
                   (f"From `{args.epoch_runs.name}` (each experiment with `--epochs 1`; the "
@@ -202,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"From `{args.seeds.name}`: best validation accuracy per seed (seeds in order).",
                   "", table(["experiment", "seeds", "best val acc per seed", "mean", "range"],
                             seed_rows(args.seeds)), ""]
-    if any(wall(m).endswith("†") for m in done.values()):
+    if any(misses_epochs(m) for m in done.values()):
         parts += [("† resumed before run folders kept `timing.json`: the wall time of the "
                   "epochs after the resume only."), ""]
     rest = unfinished(args.runs, done)
