@@ -19,9 +19,8 @@ import numpy as np
 DenseCache = tuple[np.ndarray, np.ndarray, bool]
 
 
-def dense(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None
-          ) -> tuple[np.ndarray, DenseCache]:
-    """y = x · W + b over the last axis of ``x`` (any number of leading axes)."""
+def check_dense_args(x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> None:
+    """A clear error unless x (..., D), W (D, H) and b (H,) or None fit together."""
     if W.ndim != 2:
         raise ValueError(f"dense: W must be a matrix (D, H), got shape {W.shape}")
     if x.ndim < 1 or x.shape[-1] != W.shape[0]:
@@ -31,6 +30,12 @@ def dense(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None
         )
     if b is not None and b.shape != (W.shape[1],):
         raise ValueError(f"dense: b must have shape ({W.shape[1]},), got {b.shape}")
+
+
+def dense(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None
+          ) -> tuple[np.ndarray, DenseCache]:
+    """y = x · W + b over the last axis of ``x`` (any number of leading axes)."""
+    check_dense_args(x, W, b)
     y = np.matmul(x.reshape(-1, W.shape[0]), W)  # (N, D) @ (D, H)
     if b is not None:
         y += b

@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.functional.dense import dense
 from seqlab.functional.embedding import as_ids
+from seqlab.kernels import chosen
 from seqlab.layers.attention import Attention
 from seqlab.layers.base import Layer
 from seqlab.layers.bidirectional import Bidirectional
@@ -163,7 +163,7 @@ def logits_function(layer: Layer) -> Callable[[np.ndarray], np.ndarray] | None:
         # one (rows · steps, D) product: NumPy's matmul of (R, T, D) by (D, V) runs one
         # vector-matrix product per row, about 3x slower than one matrix product
         bias = final.bias.value if final.bias is not None else None
-        y = dense(x.reshape(-1, x.shape[-1]), final.kernel.value, bias)[0]
+        y = chosen("dense")(x.reshape(-1, x.shape[-1]), final.kernel.value, bias)[0]
         return y.reshape(*x.shape[:-1], y.shape[-1])
 
     return logits

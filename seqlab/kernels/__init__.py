@@ -9,6 +9,7 @@ both; :func:`chosen` returns the one that ``seqlab.config.kernels()`` selects
 ==========================  =========================================  ================================
 kernel                      reference (seqlab.functional)              fast (seqlab.kernels)
 ==========================  =========================================  ================================
+dense/…backward             dense.dense/…backward                      dense.dense/…backward
 input_projection            recurrent.input_projection                 projection.input_projection
 input_backward              recurrent.input_backward                   projection.input_backward
 simple_rnn_forward/…back…   recurrent.simple_rnn_forward/…backward     recurrent (rnn_loop.py)
@@ -35,7 +36,10 @@ from seqlab import config
 from seqlab.functional import conv as conv_reference
 from seqlab.functional import recurrent as recurrent_reference
 from seqlab.functional import word2vec as word2vec_reference
+from seqlab.functional.dense import dense as dense_reference
+from seqlab.functional.dense import dense_backward as dense_backward_reference
 from seqlab.kernels import conv as conv_fast
+from seqlab.kernels import dense as dense_fast
 from seqlab.kernels import projection
 from seqlab.kernels import recurrent as recurrent_fast
 from seqlab.kernels import word2vec as word2vec_fast
@@ -55,6 +59,9 @@ def _recurrent(name: str, equation: str) -> Kernel:
 
 
 KERNELS: dict[str, Kernel] = {
+    "dense": Kernel("y = x W + b", dense_reference, dense_fast.dense),
+    "dense_backward": Kernel("dx = dy Wᵀ, dW = xᵀ dy, db = Σ dy",
+                             dense_backward_reference, dense_fast.dense_backward),
     "input_projection": Kernel("xw_t = x_t W + b, time-major",
                                recurrent_reference.input_projection, projection.input_projection),
     "input_backward": Kernel("dx = dxw Wᵀ, dW = Σ_t x_tᵀ dxw_t, db = Σ dxw_t",

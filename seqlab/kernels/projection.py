@@ -13,8 +13,8 @@ from the compiled time loop that follows (measurements in
 ``benchmarks/results/kernel_design_notes.md``). It also reads x in place, with no
 time-major copy.
 
-Big layers (:func:`uses_blas`) use BLAS with its own threads, as their
-loops do: one product each for xw, dW and dx over all T·B rows.
+Big layers at one thread (:func:`uses_blas`) use BLAS, as their loops do:
+one product each for xw, dW and dx over all T·B rows.
 """
 
 from __future__ import annotations

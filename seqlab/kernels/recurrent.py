@@ -19,9 +19,10 @@ How the work is split: the compiled loops (:mod:`.rnn_loop`, :mod:`.lstm_loop`,
 thread (:func:`seqlab.kernels.threads.run_rows`; rows never interact, so the
 loop results do not depend on the thread count). Each step is the
 recurrent product ĥ_{t−1}U (in BPTT da·Uᵀ) and the gate code. Below
-``BLAS_MIN_UNITS`` units the products are computed inside the loop and each
-block adds its rows' share of dU = Σ_t ĥ_{t−1}ᵀ da_t while da_t is in cache;
-from there on one block runs the whole batch, each product is a BLAS call
+``BLAS_MIN_UNITS`` units (and at any size with several threads) the products
+are computed inside the loop and each block adds its rows' share of
+dU = Σ_t ĥ_{t−1}ᵀ da_t while da_t is in cache; from there on, at one thread,
+one block runs the whole batch, each product is a BLAS call
 (:mod:`.step_products`), and dU is one BLAS product Ĥᵀ·dA after the loop
 (:func:`recurrent_product`).
 

@@ -4,15 +4,14 @@
     product_nt(x, x0, M, M_T, out, n, blas)            out[:n]  = x[x0:x0+n] · Mᵀ
 
 Each loop of :mod:`.rnn_loop`, :mod:`.lstm_loop` and :mod:`.gru_loop` calls
-these for ĥ_{t−1}U (forward) and da_t·Uᵀ (BPTT). Below ``BLAS_MIN_UNITS``
-units they are :mod:`.smallgemm`'s in-loop products, and the batch is cut
-into one block of rows per thread. From ``BLAS_MIN_UNITS`` units on
-(``Rows.blas``) the loop runs the whole batch as one block and each product
-is one call to NumPy's BLAS, with BLAS's own threads: a short trip back
-into Python (``numba.objmode``, a few µs) that is nothing next to a product
-of that size. ``M_T`` is Mᵀ as a contiguous copy, which BLAS multiplies
-faster than the transposed view; ``scratch`` holds the BLAS product before
-it is added.
+these for ĥ_{t−1}U (forward) and da_t·Uᵀ (BPTT). They are :mod:`.smallgemm`'s
+in-loop products, and the batch is cut into one block of rows per thread,
+except from ``BLAS_MIN_UNITS`` units on at one thread (``Rows.blas``,
+:func:`use_blas`): then the loop runs the whole batch as one block and each
+product is one call to NumPy's BLAS, a short trip back into Python
+(``numba.objmode``, a few µs) that is nothing next to a product of that
+size. ``M_T`` is Mᵀ as a contiguous copy, which BLAS multiplies faster than
+the transposed view; ``scratch`` holds the BLAS product before it is added.
 """
 
 from __future__ import annotations
@@ -23,14 +22,18 @@ from numba import objmode
 from seqlab.kernels.jit import kernel
 from seqlab.kernels.rowops import add_rows
 from seqlab.kernels.smallgemm import gemm_acc, gemm_nt
+from seqlab.kernels.threads import thread_count
 
 #: From this many units on, the recurrent products of a step go to BLAS.
 BLAS_MIN_UNITS = 256
 
 
 def use_blas(units: int) -> bool:
-    """Whether a layer of ``units`` units runs its step products in BLAS."""
-    return units >= BLAS_MIN_UNITS
+    """Whether a layer of ``units`` units runs its step products in BLAS: from
+    ``BLAS_MIN_UNITS`` units on, on one thread. With several threads every layer runs
+    the in-loop products on row blocks: BLAS's threads, spinning between the steps'
+    calls, would slow the row blocks of the other layers."""
+    return units >= BLAS_MIN_UNITS and thread_count() == 1
 
 
 # GIL held: the object-mode block re-enters Python (a nogil function holding

@@ -5,9 +5,15 @@ it with ``numba.set_num_threads``) that each run compiled code with the GIL
 released: :func:`run` calls a list of jobs, the first in the calling thread
 (so a first call compiles there while the others wait on Numba's compile
 lock), the others on one shared pool; :func:`run_rows` cuts a batch into one
-block of rows per thread. When those threads call BLAS themselves (conv1d),
-BLAS must not start threads of its own: :func:`single_thread_blas` holds it
-to one (threadpoolctl; without it those kernels run on one thread).
+block of rows per thread. When those threads call BLAS themselves (conv1d,
+:func:`blas_blocks`), BLAS must not start threads of its own:
+:func:`single_thread_blas` holds it to one (threadpoolctl; without it those
+products run on one thread).
+
+Why seqlab's products never use BLAS's own threads while its threads are on:
+OpenBLAS's workers keep spinning for a while after each threaded call and
+take the cores from the compiled time loops that run next on seqlab's
+threads (measurements in ``benchmarks/results/kernel_design_notes.md``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ import numba
 from seqlab.kernels.bundles import Rows
 
 R = TypeVar("R")
+
+#: Products below this many multiply-adds stay one call: OpenBLAS runs them on one thread itself.
+SPLIT_MIN_WORK = 1 << 18
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"pool": None, "size": 0, "controller": None}
@@ -77,7 +86,7 @@ def single_thread_blas() -> Iterator[None]:
 def run_rows(loop: Callable[[Any], R], B: int, one_block: bool = False) -> list[R]:
     """``loop(Rows(b0, b1, one_block))`` for contiguous blocks of the batch rows, one
     per thread (at most one per row; a single block with ``one_block``, for loops
-    whose products BLAS runs on its own threads). Returns each block's result."""
+    whose products BLAS runs: one thread only, see ``step_products.use_blas``). Returns each block's result."""
     n = 1 if one_block else max(1, min(thread_count(), B))
     edges = [k * B // n for k in range(n + 1)]
     return run([functools.partial(loop, Rows(b0, b1, one_block))
@@ -96,3 +105,16 @@ def run(jobs: list[Callable[[], R]]) -> list[R]:
         for future in futures:
             future.exception()  # wait, whatever happened here
     return [first, *(future.result() for future in futures)]
+
+
+def blas_blocks(job: Callable[[int, int], R], size: int, work: int) -> list[R]:
+    """``job(i0, i1)`` on contiguous blocks of ``range(size)`` (rows or columns), one per
+    thread, for a product of ``work`` multiply-adds whose job calls BLAS. Several blocks
+    run with BLAS held to one thread; one block (one thread, small work, or no
+    threadpoolctl) runs here as it is. Returns each block's result."""
+    n = min(thread_count(), size)
+    if n <= 1 or work < SPLIT_MIN_WORK or blas_controller() is None:
+        return [job(0, size)]
+    edges = [k * size // n for k in range(n + 1)]
+    with single_thread_blas():
+        return run([functools.partial(job, i0, i1) for i0, i1 in itertools.pairwise(edges)])

@@ -13,8 +13,8 @@ import numpy as np
 
 from seqlab import checks, initializers, trace_hook
 from seqlab.functional.activations import activation_backward, activation_forward, canonical_name
-from seqlab.functional.dense import dense, dense_backward
 from seqlab.functional.dropout import dropout_mask, resolve_noise_shape
+from seqlab.kernels import chosen
 from seqlab.layers.base import Layer
 
 
@@ -62,14 +62,14 @@ class Dense(Layer):
              **kwargs: Any) -> np.ndarray:
         self._check_ndim(inputs, min_ndim=2)
         self._check_last_dim(inputs, self.kernel.shape[0])
-        z, dense_cache = dense(inputs, self.kernel.value,
-                               self.bias.value if self.bias is not None else None)
+        z, dense_cache = chosen("dense")(inputs, self.kernel.value,
+                                         self.bias.value if self.bias is not None else None)
         y = activation_forward(self.activation, z, out=z)
-        self._cache = (dense_cache, y)
+        self._cache = (chosen("dense_backward"), dense_cache, y)
         return y
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dense_cache, y = self._require_cache()
+        dense_backward, dense_cache, y = self._require_cache()
         if (rec := trace_hook.ACTIVE.get()) is not None:  # seqlab.trace is recording
             rec.on_backward(self, dout)
         dz = activation_backward(self.activation, y, dout)

@@ -249,10 +249,11 @@ def test_input_products_equal_the_reference_and_the_definition(dtype, reverse, u
     want_dx[:, order] = np.swapaxes(dxw @ W.T, 0, 1)
     want_dW = sum(x[:, s].T @ dxw[t] for t, s in enumerate(order))
     tol = 1e-5 if dtype == np.float32 else 1e-12
-    assert projection.uses_blas(D, kH) == big
     for module in (ref, fast):
         for n in (1, 3):
             threads(n)
+            # BLAS for big layers at one thread; row blocks whenever several threads run
+            assert projection.uses_blas(D, kH) == (big and numba.get_num_threads() == 1)
             xw = module.input_projection(x, W, b, reverse)
             dx, dW, db = module.input_backward(x, dxw, W, reverse, use_bias)
             np.testing.assert_allclose(xw, want_xw, rtol=tol, atol=tol)
@@ -306,8 +307,10 @@ def test_float32_long_sequence_errors_do_not_grow(cell):
 
 
 @pytest.mark.parametrize("cell", CELLS)
-def test_blas_step_products_equal_the_reference(cell, monkeypatch):
+def test_blas_step_products_equal_the_reference(cell, monkeypatch, threads):
     monkeypatch.setattr(step_products, "BLAS_MIN_UNITS", 1)
+    threads(1)  # the BLAS products run at one thread only
+    assert step_products.use_blas(3)
     for masks in ("none", "both"):
         case = make_case(cell, np.float64, masks, seed=5)
         got, _ = run(fast, cell, case)
@@ -408,9 +411,10 @@ def test_nan_input_gives_nan_output_not_a_silent_number():
 
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("blas", [False, True])
-def test_zero_steps(cell, blas, monkeypatch):
+def test_zero_steps(cell, blas, monkeypatch, threads):
     if blas:
         monkeypatch.setattr(step_products, "BLAS_MIN_UNITS", 1)
+        threads(1)
     case = make_case(cell, np.float64, "both", T=0)
     outs, _ = run(fast, cell, case)
     k = 2 if cell == "lstm" else 1  # hs (, cs) then dxw, dU, ...
@@ -444,3 +448,13 @@ def test_bad_input_is_named():
                                         "tanh")
     with pytest.raises(ValueError, match=r"simple_rnn_backward: dhs must have shape"):
         fast.simple_rnn_backward(hs[:2], c["dh_last"], cache)
+
+
+def test_big_layers_use_blas_at_one_thread_only(threads):
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("numba has a single thread here")
+    units = step_products.BLAS_MIN_UNITS
+    threads(1)
+    assert step_products.use_blas(units) and not step_products.use_blas(units - 1)
+    threads(2)  # BLAS's threads would spin between steps and slow the other row blocks
+    assert not step_products.use_blas(units)
