@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.functional.activations import sigmoid, softmax
+from seqlab.functional.activations import sigmoid
 
 EPSILON = 1e-7
 
@@ -149,9 +149,15 @@ def _positions(yp: np.ndarray) -> int:
     return yp.size // yp.shape[-1]
 
 
-def _logsumexp(z: np.ndarray) -> np.ndarray:
+def _softmax_and_logsumexp(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(softmax(z), logsumexp(z)) over the last axis from one pass of exp: with
+    m = max z, e = exp(z − m) and s = Σ e, softmax = e / s and logsumexp = m + log s.
+    The forward keeps softmax(z) for the backward, which then needs no exp."""
     m = np.max(z, axis=-1, keepdims=True)
-    return (m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True)))[..., 0]
+    p = np.exp(z - m)
+    s = np.sum(p, axis=-1, keepdims=True)
+    p /= s
+    return p, (m + np.log(s))[..., 0]
 
 
 def _clip_pass(q: np.ndarray) -> np.ndarray:
@@ -192,20 +198,21 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     yt, yp = align(y_true, y_pred, "categorical_crossentropy",
                    " (integer labels need sparse_categorical_crossentropy)")
     check_unit_labels(y_true, "categorical_crossentropy", CATEGORICAL_HINT)
-    if from_logits:
-        per = _logsumexp(yp) * np.sum(yt, axis=-1) - np.sum(yt * yp, axis=-1)
-    else:
-        q = yp / np.sum(yp, axis=-1, keepdims=True)
-        per = -np.sum(yt * np.log(np.clip(q, EPSILON, 1.0 - EPSILON)), axis=-1)
-    return float(np.mean(per)), (yt, yp, from_logits)
+    if from_logits:  # the cache keeps softmax(z) in place of z
+        p, lse = _softmax_and_logsumexp(yp)
+        per = lse * np.sum(yt, axis=-1) - np.sum(yt * yp, axis=-1)
+        return float(np.mean(per)), (yt, p, True)
+    q = yp / np.sum(yp, axis=-1, keepdims=True)
+    per = -np.sum(yt * np.log(np.clip(q, EPSILON, 1.0 - EPSILON)), axis=-1)
+    return float(np.mean(per)), (yt, yp, False)
 
 
 def categorical_crossentropy_backward(dvalue: float, cache: LossCache
                                       ) -> tuple[None, np.ndarray]:
     yt, yp, from_logits = cache
     scale = float(dvalue) / _positions(yp)
-    if from_logits:
-        g = softmax(yp) * np.sum(yt, axis=-1, keepdims=True) - yt
+    if from_logits:  # yp holds softmax(z)
+        g = yp * np.sum(yt, axis=-1, keepdims=True) - yt
     else:
         s = np.sum(yp, axis=-1, keepdims=True)
         q = yp / s
@@ -220,12 +227,12 @@ def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool 
     """Categorical cross-entropy with integer class labels of shape y_pred.shape[:-1]."""
     labels, yp = sparse_labels(y_true, y_pred, "sparse_categorical_crossentropy")
     picked = np.take_along_axis(yp, labels[..., None], axis=-1)[..., 0]  # (...,)
-    if from_logits:
-        per = _logsumexp(yp) - picked
-    else:
-        s = np.sum(yp, axis=-1)
-        per = -np.log(np.clip(picked / s, EPSILON, 1.0 - EPSILON))
-    return float(np.mean(per)), (labels, yp, from_logits)
+    if from_logits:  # the cache keeps softmax(z) in place of z
+        p, lse = _softmax_and_logsumexp(yp)
+        return float(np.mean(lse - picked)), (labels, p, True)
+    s = np.sum(yp, axis=-1)
+    per = -np.log(np.clip(picked / s, EPSILON, 1.0 - EPSILON))
+    return float(np.mean(per)), (labels, yp, False)
 
 
 def sparse_categorical_crossentropy_backward(dvalue: float, cache: LossCache
@@ -233,8 +240,8 @@ def sparse_categorical_crossentropy_backward(dvalue: float, cache: LossCache
     labels, yp, from_logits = cache
     scale = float(dvalue) / _positions(yp)
     index = labels[..., None]  # (..., 1)
-    if from_logits:  # softmax(z) − onehot(l)
-        g = softmax(yp)
+    if from_logits:  # softmax(z) − onehot(l); yp holds softmax(z)
+        g = yp.copy()
         np.put_along_axis(g, index, np.take_along_axis(g, index, axis=-1) - 1.0, axis=-1)
         g *= scale
         return None, g
