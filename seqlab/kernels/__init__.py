@@ -10,6 +10,7 @@ both; :func:`chosen` returns the one that ``seqlab.config.kernels()`` selects
 kernel                      reference (seqlab.functional)              fast (seqlab.kernels)
 ==========================  =========================================  ================================
 dense/…backward             dense.dense/…backward                      dense.dense/…backward
+scatter_add_rows            embedding.scatter_add_rows                 embedding.scatter_add_rows
 input_projection            recurrent.input_projection                 projection.input_projection
 input_backward              recurrent.input_backward                   projection.input_backward
 simple_rnn_forward/…back…   recurrent.simple_rnn_forward/…backward     recurrent (rnn_loop.py)
@@ -38,8 +39,10 @@ from seqlab.functional import recurrent as recurrent_reference
 from seqlab.functional import word2vec as word2vec_reference
 from seqlab.functional.dense import dense as dense_reference
 from seqlab.functional.dense import dense_backward as dense_backward_reference
+from seqlab.functional.embedding import scatter_add_rows
 from seqlab.kernels import conv as conv_fast
 from seqlab.kernels import dense as dense_fast
+from seqlab.kernels import embedding as embedding_fast
 from seqlab.kernels import projection
 from seqlab.kernels import recurrent as recurrent_fast
 from seqlab.kernels import word2vec as word2vec_fast
@@ -62,6 +65,8 @@ KERNELS: dict[str, Kernel] = {
     "dense": Kernel("y = x W + b", dense_reference, dense_fast.dense),
     "dense_backward": Kernel("dx = dy Wᵀ, dW = xᵀ dy, db = Σ dy",
                              dense_backward_reference, dense_fast.dense_backward),
+    "scatter_add_rows": Kernel("dW[ids[n]] += dy[n] (the embedding's gradient)",
+                               scatter_add_rows, embedding_fast.scatter_add_rows),
     "input_projection": Kernel("xw_t = x_t W + b, time-major",
                                recurrent_reference.input_projection, projection.input_projection),
     "input_backward": Kernel("dx = dxw Wᵀ, dW = Σ_t x_tᵀ dxw_t, db = Σ dxw_t",

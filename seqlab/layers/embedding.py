@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from seqlab import checks, initializers
-from seqlab.functional.embedding import as_ids, scatter_add_rows
+from seqlab.functional.embedding import as_ids
+from seqlab.kernels import chosen
 from seqlab.layers.base import Layer
 
 
@@ -117,9 +118,9 @@ class Embedding(Layer):
                     f"layer {self.name!r} (Embedding): dout must have shape "
                     f"{(*ids.shape, E)}, got {dout.shape}"
                 )
-            scatter_add_rows(ids.reshape(-1),  # (N,) with N = number of ids
-                             dout.reshape(-1, E),  # (N, E)
-                             self.input_dim, out=self.embeddings.grad)
+            chosen("scatter_add_rows")(ids.reshape(-1),  # (N,) with N = number of ids
+                                       dout.reshape(-1, E),  # (N, E)
+                                       self.input_dim, out=self.embeddings.grad)
 
     def compute_mask(self, inputs: Any, mask: Any = None) -> np.ndarray | None:
         if not self.mask_zero:
