@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlab.functional.dense import DenseCache, check_dense_args
+from seqlab.functional.dense import DenseCache
+from seqlab.functional.dense import dense as reference_dense
+from seqlab.functional.dense import dense_backward as reference_backward
 from seqlab.kernels.threads import blas_blocks
 
 
@@ -49,22 +51,11 @@ def matmul_tn(a: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 def dense(x: np.ndarray, W: np.ndarray, b: np.ndarray | None = None
           ) -> tuple[np.ndarray, DenseCache]:
-    """y = x · W + b over the last axis of ``x`` (as the reference)."""
-    check_dense_args(x, W, b)
-    y = matmul_rows(x.reshape(-1, W.shape[0]), W)  # (N, D) @ (D, H)
-    if b is not None:
-        y += b
-    return y.reshape(*x.shape[:-1], W.shape[1]), (x, W, b is not None)
+    """y = x · W + b over the last axis of ``x`` (as the reference, with these products)."""
+    return reference_dense(x, W, b, matmul=matmul_rows)
 
 
 def dense_backward(dy: np.ndarray, cache: DenseCache
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """(dx, dW, db) for :func:`dense` (as the reference)."""
-    x, W, has_bias = cache
-    D, H = W.shape
-    x2 = x.reshape(-1, D)  # (N, D)
-    dy2 = dy.reshape(-1, H)  # (N, H)
-    dx = matmul_rows(dy2, np.ascontiguousarray(W.T)).reshape(x.shape)  # (N, H) @ (H, D)
-    dW = matmul_tn(x2, dy2)  # (D, H)
-    db = dy2.sum(axis=0) if has_bias else None
-    return dx, dW, db
+    """(dx, dW, db) for :func:`dense` (as the reference, with these products)."""
+    return reference_backward(dy, cache, matmul=matmul_rows, matmul_tn=matmul_tn)

@@ -13,8 +13,9 @@ from the compiled time loop that follows (measurements in
 ``benchmarks/results/kernel_design_notes.md``). It also reads x in place, with no
 time-major copy.
 
-Big layers at one thread (:func:`uses_blas`) use BLAS, as their loops do:
-one product each for xw, dW and dx over all T·B rows.
+Big layers (:func:`uses_blas`) use BLAS: one product each for xw, dW and dx
+over all T·B rows, in row (or column) blocks on seqlab's threads, one BLAS
+thread each (:mod:`.dense`).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from seqlab.functional.recurrent import time_major
+from seqlab.kernels import step_products
+from seqlab.kernels.dense import matmul_rows, matmul_tn
 from seqlab.kernels.jit import kernel
 from seqlab.kernels.smallgemm import gemm_acc, gemm_nt, gemm_tn_acc
-from seqlab.kernels.step_products import use_blas
 from seqlab.kernels.threads import run_rows
 
 
@@ -72,9 +74,9 @@ def input_grad_rows(x, dxw, W, reverse, b0, b1, dx):
 
 
 def uses_blas(D: int, kH: int) -> bool:
-    """Whether the input products go to BLAS: D, or kH / 4 (H for an LSTM), of the
-    size from which the loop itself goes to BLAS."""
-    return use_blas(max(D, kH // 4))
+    """Whether the input products go to BLAS: D, or kH / 4 (H for an LSTM), of
+    ``BLAS_MIN_UNITS`` or more (the size from which the loop goes to BLAS at one thread)."""
+    return max(D, kH // 4) >= step_products.BLAS_MIN_UNITS
 
 
 def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
@@ -82,7 +84,7 @@ def input_projection(x: np.ndarray, W: np.ndarray, b: np.ndarray | None,
     """xw (T, B, kH) = x W + b, time-major in processing order (as the reference)."""
     B, T, D = x.shape
     if uses_blas(D, W.shape[1]):
-        xw = time_major(x, reverse).reshape(T * B, D) @ W  # (T·B, D) @ (D, kH)
+        xw = matmul_rows(time_major(x, reverse).reshape(T * B, D), W)  # (T·B, D) @ (D, kH)
         if b is not None:
             xw += b
         return xw.reshape(T, B, -1)
@@ -100,8 +102,8 @@ def input_backward(x: np.ndarray, dxw: np.ndarray, W: np.ndarray, reverse: bool,
     D = x.shape[2]
     if uses_blas(D, kH):
         d2 = np.ascontiguousarray(dxw).reshape(T * B, kH)
-        dW = time_major(x, reverse).reshape(T * B, D).T @ d2  # (D, T·B) @ (T·B, kH)
-        dx_steps = (d2 @ W.T).reshape(T, B, D)  # processing order
+        dW = matmul_tn(time_major(x, reverse).reshape(T * B, D), d2)  # (D, T·B) @ (T·B, kH)
+        dx_steps = matmul_rows(d2, W.T).reshape(T, B, D)  # processing order
         dx = np.ascontiguousarray(np.swapaxes(dx_steps[::-1] if reverse else dx_steps, 0, 1))
         return dx, dW, (d2.sum(axis=0) if use_bias else None)
     dx = np.empty_like(x)
