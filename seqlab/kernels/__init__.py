@@ -17,7 +17,6 @@ simple_rnn_forward/…back…   recurrent.simple_rnn_forward/…backward     rec
 lstm_forward/…backward      recurrent.lstm_forward/…backward           recurrent (lstm_loop.py)
 gru_forward/…backward       recurrent.gru_forward/…backward            recurrent (gru_loop.py)
 conv1d/…backward            conv.conv1d/…backward                      conv.conv1d/…backward
-adam_update                 adam.adam_update                           adam.adam_update
 word2vec_train_job          word2vec.train_job                         word2vec.train_job
 ==========================  =========================================  ================================
 
@@ -38,11 +37,9 @@ from seqlab import config
 from seqlab.functional import conv as conv_reference
 from seqlab.functional import recurrent as recurrent_reference
 from seqlab.functional import word2vec as word2vec_reference
-from seqlab.functional.adam import adam_update
 from seqlab.functional.dense import dense as dense_reference
 from seqlab.functional.dense import dense_backward as dense_backward_reference
 from seqlab.functional.embedding import scatter_add_rows
-from seqlab.kernels import adam as adam_fast
 from seqlab.kernels import conv as conv_fast
 from seqlab.kernels import dense as dense_fast
 from seqlab.kernels import embedding as embedding_fast
@@ -86,8 +83,6 @@ KERNELS: dict[str, Kernel] = {
                      conv_reference.conv1d, conv_fast.conv1d),
     "conv1d_backward": Kernel("dW = Xᵀ dY, dX = dY W₂ᵀ then col2im",
                               conv_reference.conv1d_backward, conv_fast.conv1d_backward),
-    "adam_update": Kernel("m += (g − m)(1 − β₁), v += (g² − v)(1 − β₂), w −= α m / (√v + ε)",
-                          adam_update, adam_fast.adam_update),
     "word2vec_train_job": Kernel("SGD on log σ(v_o·h) + Σ_noise log σ(−v_n·h)",
                                  word2vec_reference.train_job, word2vec_fast.train_job),
 }

@@ -7,12 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.kernels import chosen
 from seqlab.optim.base import Optimizer
 from seqlab.optim.schedules import LearningRateSchedule
 
 __all__ = ["Adam"]
-
 
 
 class Adam(Optimizer, aliases=("adam",)):
@@ -57,9 +55,23 @@ class Adam(Optimizer, aliases=("adam",)):
                     lr: float, tmp: np.ndarray) -> None:
         t = self.iterations + 1
         alpha = lr * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
-        chosen("adam_update")(value, grad, slots["momentum"], slots["velocity"],
-                              slots.get("velocity_hat"), alpha, self.beta_1, self.beta_2,
-                              self.epsilon, tmp)
+        m, v = slots["momentum"], slots["velocity"]
+        np.subtract(grad, m, out=tmp)
+        tmp *= 1.0 - self.beta_1
+        m += tmp                                        # m += (g − m)(1 − β₁)
+        np.square(grad, out=tmp)
+        tmp -= v
+        tmp *= 1.0 - self.beta_2
+        v += tmp                                        # v += (g² − v)(1 − β₂)
+        if self.amsgrad:
+            v_hat = slots["velocity_hat"]
+            np.maximum(v_hat, v, out=v_hat)
+            v = v_hat
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= alpha
+        value -= tmp                                    # w −= α m / (sqrt(v) + ε)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
