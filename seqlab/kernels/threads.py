@@ -86,7 +86,8 @@ def single_thread_blas() -> Iterator[None]:
 def run_rows(loop: Callable[[Any], R], B: int, one_block: bool = False) -> list[R]:
     """``loop(Rows(b0, b1, one_block))`` for contiguous blocks of the batch rows, one
     per thread (at most one per row; a single block with ``one_block``, for loops
-    whose products BLAS runs: one thread only, see ``step_products.use_blas``). Returns each block's result."""
+    whose products BLAS runs, at one thread: ``step_products.use_blas``). Returns
+    each block's result."""
     n = 1 if one_block else max(1, min(thread_count(), B))
     edges = [k * B // n for k in range(n + 1)]
     return run([functools.partial(loop, Rows(b0, b1, one_block))
