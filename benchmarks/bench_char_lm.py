@@ -175,6 +175,7 @@ def main() -> None:
 
     import numba
     import torch
+    from publish import publish
     from threadpoolctl import threadpool_limits
 
     from seqlab.experiments.report import blas
@@ -260,13 +261,7 @@ def main() -> None:
              effort, "",
              "Training seconds exclude validation; each row is after the same batches.", "",
              *table(curves)]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        from seqlab.atomic import atomic_write
-
-        with atomic_write(args.out, "w") as fh:
-            fh.write(text)
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -302,6 +302,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import numba
+    from publish import publish
     from threadpoolctl import threadpool_limits
 
     import seqlab
@@ -394,13 +395,7 @@ def main() -> None:
              f"Command: `{command}`", "", f"Model: {model_line}", "", f"Data: {data_line}", "",
              f"Machine: {machine}", "", f"**Verdict:** {verdict}.", "", *rows, "",
              "Scores: `{bleu_signature}`, `{chrf_signature}`.".format(**scores["seqlab"]["greedy"])]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        from seqlab.atomic import atomic_write
-
-        with atomic_write(args.out, "w") as fh:
-            fh.write(text)
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":
